@@ -1,0 +1,52 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "FocusCode",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "FocusCodeKit", targets: ["FocusCodeKit"]),
+        .executable(name: "focuscode", targets: ["focuscode"]),
+        .executable(name: "focuscode-bench", targets: ["FocusCodeBench"]),
+    ],
+    dependencies: [
+        // SQLite access: WAL, migrations, FTS5 (replaces hand-written sqlite3 C calls).
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        // Command-line parsing, help and completion.
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        // .docx is a zip of OOXML parts.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
+        // SHA-256 content hashes and HMAC digests (Foundation on Linux has no CryptoKit).
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+    ],
+    targets: [
+        .target(
+            name: "FocusCodeKit",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "focuscode",
+            dependencies: [
+                "FocusCodeKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "FocusCodeBench",
+            dependencies: ["FocusCodeKit"],
+            path: "Benchmarks/FocusCodeBench"
+        ),
+        .testTarget(
+            name: "FocusCodeKitTests",
+            dependencies: ["FocusCodeKit"]
+        ),
+        .testTarget(
+            name: "focuscodeTests",
+            dependencies: ["FocusCodeKit"]
+        ),
+    ]
+)

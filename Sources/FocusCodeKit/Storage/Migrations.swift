@@ -1,0 +1,184 @@
+import GRDB
+
+/// The schema, as a list of migrations. A migration that has landed is never edited:
+/// a change to the schema is a new migration appended here. Raw SQL on purpose, so that a
+/// migration keeps meaning what it meant when it landed (record types change later).
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-initial-schema", migrate: v1)
+        return migrator
+    }
+
+    /// The whole schema of PRODUCT.md §2–5: later issues add behaviour, not tables.
+    static func v1(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE project_info (
+              key   TEXT PRIMARY KEY NOT NULL,
+              value TEXT NOT NULL
+            ) WITHOUT ROWID;
+
+            CREATE TABLE groups (
+              id         INTEGER PRIMARY KEY,
+              name       TEXT NOT NULL UNIQUE COLLATE NOCASE,
+              held_on    TEXT,
+              site       TEXT,
+              notes      TEXT,
+              position   INTEGER NOT NULL,
+              created_at TEXT NOT NULL
+            );
+
+            CREATE TABLE documents (
+              id           INTEGER PRIMARY KEY,
+              group_id     INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+              file_name    TEXT NOT NULL,
+              format       TEXT NOT NULL,
+              content_hash TEXT NOT NULL UNIQUE,
+              position     INTEGER NOT NULL,
+              turn_count   INTEGER NOT NULL,
+              word_count   INTEGER NOT NULL,
+              imported_at  TEXT NOT NULL,
+              imported_by  TEXT
+            );
+            CREATE INDEX documents_group ON documents(group_id, position);
+
+            CREATE TABLE participants (
+              id           INTEGER PRIMARY KEY,
+              pseudonym    TEXT NOT NULL UNIQUE COLLATE NOCASE,
+              is_moderator INTEGER NOT NULL DEFAULT 0 CHECK (is_moderator IN (0, 1)),
+              label_digest TEXT UNIQUE,
+              created_at   TEXT NOT NULL
+            );
+
+            CREATE TABLE participant_attributes (
+              participant_id INTEGER NOT NULL REFERENCES participants(id) ON DELETE CASCADE,
+              name           TEXT NOT NULL,
+              value          TEXT NOT NULL,
+              PRIMARY KEY (participant_id, name)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE excerpts (
+              id             INTEGER PRIMARY KEY,
+              ref            TEXT NOT NULL UNIQUE,
+              group_id       INTEGER NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+              document_id    INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+              participant_id INTEGER REFERENCES participants(id),
+              seq            INTEGER NOT NULL,
+              start_ms       INTEGER,
+              end_ms         INTEGER,
+              text           TEXT NOT NULL,
+              word_count     INTEGER NOT NULL,
+              UNIQUE (group_id, seq)
+            );
+            CREATE INDEX excerpts_participant ON excerpts(participant_id);
+
+            CREATE VIRTUAL TABLE excerpts_fts USING fts5(
+              text, content='excerpts', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+            );
+            CREATE TRIGGER excerpts_fts_insert AFTER INSERT ON excerpts BEGIN
+              INSERT INTO excerpts_fts(rowid, text) VALUES (new.id, new.text);
+            END;
+            CREATE TRIGGER excerpts_fts_delete AFTER DELETE ON excerpts BEGIN
+              INSERT INTO excerpts_fts(excerpts_fts, rowid, text) VALUES ('delete', old.id, old.text);
+            END;
+            CREATE TRIGGER excerpts_fts_update AFTER UPDATE OF text ON excerpts BEGIN
+              INSERT INTO excerpts_fts(excerpts_fts, rowid, text) VALUES ('delete', old.id, old.text);
+              INSERT INTO excerpts_fts(rowid, text) VALUES (new.id, new.text);
+            END;
+
+            CREATE TABLE codes (
+              id                 INTEGER PRIMARY KEY,
+              uid                TEXT NOT NULL UNIQUE,
+              parent_id          INTEGER REFERENCES codes(id),
+              name               TEXT NOT NULL CHECK (name <> '' AND instr(name, '/') = 0),
+              description        TEXT,
+              inclusion          TEXT,
+              exclusion          TEXT,
+              example            TEXT,
+              colour             TEXT,
+              exclusive_children INTEGER NOT NULL DEFAULT 0 CHECK (exclusive_children IN (0, 1)),
+              retired            INTEGER NOT NULL DEFAULT 0 CHECK (retired IN (0, 1)),
+              position           INTEGER NOT NULL,
+              created_at         TEXT NOT NULL
+            );
+            CREATE UNIQUE INDEX codes_sibling_name ON codes(ifnull(parent_id, 0), name COLLATE NOCASE);
+            CREATE INDEX codes_parent ON codes(parent_id);
+
+            CREATE TABLE coders (
+              id         INTEGER PRIMARY KEY,
+              name       TEXT NOT NULL UNIQUE,
+              uid        TEXT NOT NULL UNIQUE,
+              created_at TEXT NOT NULL
+            );
+
+            CREATE TABLE codings (
+              id         INTEGER PRIMARY KEY,
+              excerpt_id INTEGER NOT NULL REFERENCES excerpts(id) ON DELETE CASCADE,
+              code_id    INTEGER NOT NULL REFERENCES codes(id),
+              coder_id   INTEGER NOT NULL REFERENCES coders(id),
+              span_start INTEGER,
+              span_end   INTEGER,
+              note       TEXT,
+              created_at TEXT NOT NULL,
+              UNIQUE (excerpt_id, code_id, coder_id),
+              CHECK ((span_start IS NULL) = (span_end IS NULL)),
+              CHECK (span_start IS NULL OR (span_start >= 0 AND span_end > span_start))
+            );
+            CREATE INDEX codings_code ON codings(code_id, coder_id);
+            CREATE INDEX codings_coder ON codings(coder_id, excerpt_id);
+
+            CREATE TABLE reviews (
+              excerpt_id  INTEGER NOT NULL REFERENCES excerpts(id) ON DELETE CASCADE,
+              coder_id    INTEGER NOT NULL REFERENCES coders(id),
+              reviewed_at TEXT NOT NULL,
+              PRIMARY KEY (excerpt_id, coder_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX reviews_coder ON reviews(coder_id);
+
+            CREATE TABLE memos (
+              id          INTEGER PRIMARY KEY,
+              target_kind TEXT NOT NULL CHECK (target_kind IN ('project', 'group', 'participant', 'excerpt', 'code')),
+              target_id   INTEGER,
+              author      TEXT,
+              text        TEXT NOT NULL,
+              created_at  TEXT NOT NULL,
+              updated_at  TEXT NOT NULL,
+              CHECK ((target_kind = 'project') = (target_id IS NULL))
+            );
+            CREATE INDEX memos_target ON memos(target_kind, target_id);
+
+            CREATE TABLE audit_log (
+              id          INTEGER PRIMARY KEY,
+              at          TEXT NOT NULL,
+              actor       TEXT,
+              action      TEXT NOT NULL,
+              object_kind TEXT,
+              object_ref  TEXT,
+              detail      TEXT
+            );
+
+            CREATE TABLE redaction_counts (
+              document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+              kind        TEXT NOT NULL,
+              count       INTEGER NOT NULL CHECK (count >= 0),
+              PRIMARY KEY (document_id, kind)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE placeholders (
+              id     INTEGER PRIMARY KEY,
+              kind   TEXT NOT NULL,
+              number INTEGER NOT NULL,
+              digest TEXT NOT NULL UNIQUE,
+              UNIQUE (kind, number)
+            );
+
+            CREATE TABLE anonymisation_decisions (
+              digest     TEXT PRIMARY KEY NOT NULL,
+              decision   TEXT NOT NULL CHECK (decision IN ('redact', 'keep')),
+              kind       TEXT,
+              decided_by TEXT,
+              decided_at TEXT NOT NULL
+            ) WITHOUT ROWID;
+            """)
+    }
+}

@@ -1,0 +1,233 @@
+// A small RFC 4180 CSV reader and writer, hand-written on purpose.
+//
+// Both CSV packages in the local mirror were checked and rejected: yaslab/CSV.swift 2.5.2
+// silently accepts malformed quotes and swallows an unterminated quote to the end of the file;
+// SwiftCSV 0.10.0 drops leading whitespace, reports no line numbers and does not quote fields
+// that contain newlines. Importers need exact field values and the line of every problem, so
+// this reader is strict: a quote may only open a field or be doubled inside a quoted field.
+
+import Foundation
+
+/// One CSV record and the 1-based line on which it starts (quoted fields may span lines).
+public struct CSVRecord: Sendable, Equatable, Hashable {
+    /// The 1-based line where the record starts.
+    public let line: Int
+    /// The record's fields, unquoted and unescaped.
+    public let fields: [String]
+
+    /// Creates a record.
+    public init(line: Int, fields: [String]) {
+        self.line = line
+        self.fields = fields
+    }
+
+    /// The field at `index`, or `nil` when the record is shorter.
+    public subscript(field index: Int) -> String? {
+        fields.indices.contains(index) ? fields[index] : nil
+    }
+
+    /// Whether the record is one empty field (a blank line).
+    public var isBlank: Bool { fields.count == 1 && fields[0].isEmpty }
+}
+
+/// A CSV syntax error and the 1-based line where it is.
+public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The 1-based line where the problem is.
+    public let line: Int
+    /// What is wrong, in words for a person.
+    public let problem: String
+
+    /// Creates an error.
+    public init(line: Int, problem: String) {
+        self.line = line
+        self.problem = problem
+    }
+
+    /// "line N: problem".
+    public var description: String { "line \(line): \(problem)" }
+}
+
+/// RFC 4180 reading and writing.
+public enum CSV {
+    /// Parses `text` into records; CRLF, LF and CR all end a record; blank lines are skipped unless `keepBlankLines`.
+    public static func parse(_ text: String, keepBlankLines: Bool = false) throws(CSVError) -> [CSVRecord] {
+        var text = text
+        // withUTF8 gives contiguous bytes; every byte the grammar cares about is ASCII,
+        // so field boundaries always fall on scalar boundaries.
+        let result: Result<[CSVRecord], CSVError> = text.withUTF8 { bytes in
+            var parser = Parser(bytes: bytes, keepBlankLines: keepBlankLines)
+            do throws(CSVError) {
+                return .success(try parser.run())
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    /// One CSV row: fields quoted where needed, joined with commas, ending in "\n".
+    public static func row(_ fields: [String]) -> String {
+        fields.map(quote).joined(separator: ",") + "\n"
+    }
+
+    /// A whole CSV document, one `row` per element.
+    public static func document(_ rows: [[String]]) -> String {
+        rows.map(row).joined()
+    }
+
+    /// `field` quoted when it contains a comma, quote, CR or LF, or starts or ends with whitespace.
+    public static func quote(_ field: String) -> String {
+        let needsQuotes = field.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" }
+            || field.first?.isWhitespace == true
+            || field.last?.isWhitespace == true
+        guard needsQuotes else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+/// Column lookup by header name: case-insensitive, surrounding whitespace ignored.
+public struct CSVHeader: Sendable, Equatable {
+    /// The header record as read.
+    public let record: CSVRecord
+    /// Normalised names in column order.
+    public let names: [String]
+
+    /// Reads the header from its record.
+    public init(_ record: CSVRecord) {
+        self.record = record
+        self.names = record.fields.map(CSVHeader.normalise)
+    }
+
+    /// The column of the first header named `name`, or `nil`.
+    public func index(of name: String) -> Int? {
+        names.firstIndex(of: CSVHeader.normalise(name))
+    }
+
+    /// Normalised names that occur more than once, in first-seen order.
+    public var duplicates: [String] {
+        var seen = Set<String>()
+        var repeated: [String] = []
+        for name in names where !seen.insert(name).inserted && !repeated.contains(name) {
+            repeated.append(name)
+        }
+        return repeated
+    }
+
+    private static func normalise(_ name: String) -> String {
+        var name = name
+        // A UTF-8 BOM that survived decoding would otherwise hide the first column's name.
+        if name.hasPrefix("\u{FEFF}") { name.removeFirst() }
+        return name.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+    }
+}
+
+private let quoteByte = UInt8(ascii: "\"")
+private let commaByte = UInt8(ascii: ",")
+private let lfByte = UInt8(ascii: "\n")
+private let crByte = UInt8(ascii: "\r")
+
+/// The state machine over UTF-8 bytes; one instance parses one text.
+private struct Parser {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let keepBlankLines: Bool
+    var position = 0
+    var line = 1
+    var records: [CSVRecord] = []
+
+    init(bytes: UnsafeBufferPointer<UInt8>, keepBlankLines: Bool) {
+        self.bytes = bytes
+        self.keepBlankLines = keepBlankLines
+    }
+
+    mutating func run() throws(CSVError) -> [CSVRecord] {
+        while position < bytes.count {
+            let recordLine = line
+            var fields: [String] = []
+            var sawQuotedField = false
+            recordLoop: while true {
+                let (field, quoted) = try readField()
+                fields.append(field)
+                sawQuotedField = sawQuotedField || quoted
+                // readField stops at a comma, a line break or the end of the text.
+                guard position < bytes.count else { break recordLoop }
+                switch bytes[position] {
+                case commaByte:
+                    position += 1
+                case crByte, lfByte:
+                    consumeLineBreak()
+                    break recordLoop
+                default:
+                    preconditionFailure("readField stopped inside a field")
+                }
+            }
+            let record = CSVRecord(line: recordLine, fields: fields)
+            if keepBlankLines || !record.isBlank || sawQuotedField {
+                records.append(record)
+            }
+        }
+        return records
+    }
+
+    /// Reads one field and leaves `position` on the comma, line break or end after it.
+    private mutating func readField() throws(CSVError) -> (String, Bool) {
+        guard position < bytes.count, bytes[position] == quoteByte else {
+            return (try readUnquotedField(), false)
+        }
+        let openingLine = line
+        position += 1
+        var value: [UInt8] = []
+        while true {
+            guard position < bytes.count else {
+                throw CSVError(line: openingLine, problem: "a quoted field opened on this line is never closed")
+            }
+            let byte = bytes[position]
+            if byte == quoteByte {
+                if position + 1 < bytes.count, bytes[position + 1] == quoteByte {
+                    value.append(quoteByte)
+                    position += 2
+                    continue
+                }
+                position += 1
+                break
+            }
+            if byte == crByte || byte == lfByte {
+                // Keep the break as written but count it once, so CRLF is one line.
+                let start = position
+                consumeLineBreak()
+                value.append(contentsOf: bytes[start..<position])
+                continue
+            }
+            value.append(byte)
+            position += 1
+        }
+        if position < bytes.count, !isFieldEnd(bytes[position]) {
+            throw CSVError(line: line, problem: "text after the closing quote of a field; double a quote inside a quoted field (\"\")")
+        }
+        return (String(decoding: value, as: UTF8.self), true)
+    }
+
+    private mutating func readUnquotedField() throws(CSVError) -> String {
+        let start = position
+        while position < bytes.count, !isFieldEnd(bytes[position]) {
+            if bytes[position] == quoteByte {
+                throw CSVError(line: line, problem: "a quote inside an unquoted field; quote the whole field and double the inner quote (\"\")")
+            }
+            position += 1
+        }
+        return String(decoding: bytes[start..<position], as: UTF8.self)
+    }
+
+    private func isFieldEnd(_ byte: UInt8) -> Bool {
+        byte == commaByte || byte == lfByte || byte == crByte
+    }
+
+    /// Consumes one LF, CR or CRLF at `position` and counts one line.
+    private mutating func consumeLineBreak() {
+        if bytes[position] == crByte, position + 1 < bytes.count, bytes[position + 1] == lfByte {
+            position += 2
+        } else {
+            position += 1
+        }
+        line += 1
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import FocusCodeKit
+import Foundation
+
+/// `--project`, shared by every command that opens a project.
+struct ProjectOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The project file (default: $FOCUSCODE_PROJECT, else ./focuscode.sqlite).", valueName: "path"))
+    var project: String?
+
+    /// The path in force: the option, the environment, or the default file in the current folder.
+    var path: String {
+        if let project { return project }
+        if let env = ProcessInfo.processInfo.environment["FOCUSCODE_PROJECT"], !env.isEmpty { return env }
+        return Project.defaultFileName
+    }
+
+    func open() throws -> Project { try Project.open(at: path) }
+}
+
+/// `--format` for listings.
+struct FormatOptions: ParsableArguments {
+    @Option(name: .long, help: "Output format: table, csv or json.")
+    var format: OutputFormat = .table
+
+    /// Prints a table in the chosen format to stdout.
+    func print(_ table: Table) {
+        Console.out(format.renderer(maxWidth: Console.width).render(table), terminator: "")
+    }
+}
+
+extension OutputFormat: ExpressibleByArgument {}
+extension TranscriptFormat: ExpressibleByArgument {}
+
+/// Output for people goes to stdout; diagnostics to stderr.
+enum Console {
+    static func out(_ text: String, terminator: String = "\n") {
+        FileHandle.standardOutput.write(Data((text + terminator).utf8))
+    }
+
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data(("focuscode: error: " + text + "\n").utf8))
+    }
+
+    static func note(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// Whether stdout is a terminal (colour and highlighting only then).
+    static var isTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
+
+    /// The terminal's width, or 120 when not a terminal.
+    static var width: Int {
+        var size = winsize()
+        if isatty(STDOUT_FILENO) == 1, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 {
+            return Int(size.ws_col)
+        }
+        if let cols = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), cols > 20 { return cols }
+        return 120
+    }
+
+    static func bold(_ s: String) -> String { isTerminal ? "\u{1B}[1m\(s)\u{1B}[0m" : s }
+}
