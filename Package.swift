@@ -46,7 +46,7 @@ let package = Package(
         ),
         .testTarget(
             name: "focuscodeTests",
-            dependencies: ["FocusCodeKit"]
+            dependencies: ["focuscode"]
         ),
     ]
 )

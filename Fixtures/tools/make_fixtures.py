@@ -3,8 +3,8 @@
 
 Everything here is fictional: the officers, the places ("Eastmoor", "Harbourside",
 "Westgate"), the coders and what anyone says. The study design mirrors the model study in
-Docs/PRODUCT.md §1 (two focus groups of police officers, coded into six themes), but the
-talk stays professional and non-graphic: workload, training, technology, supervision and
+the product specification, PRODUCT.md §1 (two focus groups of police officers, coded into
+six themes), but the talk stays professional and non-graphic: workload, training, technology, supervision and
 welfare, with offending described only in general terms.
 
 Run from anywhere (Python 3.9+, standard library only):
@@ -20,8 +20,8 @@ It rewrites, byte for byte the same on every run:
     Fixtures/participants.csv                      attributes keyed by pseudonym
     Fixtures/pseudonyms.md                         label -> pseudonym, for people
     Fixtures/codebook.yaml                         six themes and their subthemes
-    Fixtures/codings/coder_a.csv                   coder "asha" (the intended codes)
-    Fixtures/codings/coder_b.csv                   coder "ben" (mostly agrees, see below)
+    Fixtures/codings/coder_a.csv                   coder "coder_a" (the intended codes)
+    Fixtures/codings/coder_b.csv                   coder "coder_b" (mostly agrees, see below)
     Fixtures/codings/README.md                     the files, and where the coders differ
 
 The transcripts are the single source of truth: each turn carries the codes it was written
@@ -299,8 +299,8 @@ PEOPLE: tuple[Person, ...] = (
 
 PSEUDONYM = {p.label: f"P{i:02d}" for i, p in enumerate(PEOPLE, start=1)}
 
-CODER_A = "asha"
-CODER_B = "ben"
+CODER_A = "coder_a"
+CODER_B = "coder_b"
 
 # ---------------------------------------------------------------------------------------
 # Transcripts
@@ -408,7 +408,7 @@ FG1: tuple[Turn, ...] = (
       SUBSTANCE),
     t("Simon", "We hear ‘I was drunk’ a lot. The trouble is, the activity logs show it happening at eleven in the morning on a Tuesday.",
       SUBSTANCE, b=(MINIMISE,), why="other code"),
-    t("Mark", "The one I find hardest is ‘it’s only pictures, I never touched anyone’. They genuinely seem to believe that looking isn’t harming anybody.",
+    t("Mark", "The one I find hardest is ‘it’s only pictures, I’ve never hurt anyone’. They genuinely seem to believe that looking isn’t harming anybody.",
       MINIMISE),
     t("Ruth", "Yes, the ‘victimless’ line. We spend a lot of time in interview explaining that every image is a real child and a real crime.",
       MINIMISE),
@@ -485,7 +485,7 @@ FG1: tuple[Turn, ...] = (
       WORKLOAD),
     t("Simon", "And every job is bigger than it used to be. More devices, more accounts, more data. So it isn’t only more cases, it’s more work per case.",
       WORKLOAD, b=(WORKLOAD, STORAGE), why="extra"),
-    t("Ruth", "We’re always one or two people short as well. Someone goes off sick or moves on and the work just gets spread across whoever is left.",
+    t("Ruth", "We’re always one or two people short as well. Someone goes off sick or moves on and their workload just gets spread across whoever is left.",
       WORKLOAD),
     t(M, "Do you feel you have the training you need?"),
     t("Helen", "For the basics, yes. But there are gaps. Nobody has trained us on female offenders, for instance, so when one turns up we’re making it up as we go along.",
@@ -494,7 +494,7 @@ FG1: tuple[Turn, ...] = (
       TRAINING),
     t("Daniel", "Technology moves faster than our training. By the time a course is written, the apps it covers are out of date.\nMost of what I know I’ve taught myself.",
       TRAINING),
-    t("Simon", "New starters get a few days’ input and then they’re on live jobs. It’s a lot to put on someone.",
+    t("Simon", "New starters get a few days’ training and then they’re on live jobs with a full workload. It’s a lot to put on someone.",
       TRAINING),
     t(M, "Thanks, Helen, and everyone. How does the work affect you personally?"),
     t("Ruth", "It’s cumulative. No single job gets to you, but after a few years you notice you’re more tired, you’re more protective of your own children, you sleep worse.",
@@ -939,8 +939,8 @@ def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
 
 def write_participants(fixtures: Path) -> None:
     write_csv(fixtures / "participants.csv",
-              ["participant", "gender", "role", "years_of_service", "group"],
-              [[PSEUDONYM[p.label], p.gender, p.role, p.years_of_service, p.group] for p in PEOPLE])
+              ["participant", "gender", "role", "years_of_service"],
+              [[PSEUDONYM[p.label], p.gender, p.role, p.years_of_service] for p in PEOPLE])
     lines = [
         "# Speaker labels and pseudonyms",
         "",

@@ -193,6 +193,8 @@ public struct AgreementVariableResult: Codable, Sendable, Equatable {
     public var coders: [String]
     /// Category labels (`0`, `1` for a code; the codes for a nominal variable).
     public var categories: [String]
+    /// What one unit is: "excerpt", or "excerpt × code" for the pooled variable.
+    public var unitOfAnalysis: String
     /// Units in the matrix, including units nobody coded (excerpt × code cells when pooled).
     public var unitCount: Int
     /// Rows in the order of PRODUCT.md §7, pairwise rows in coder-pair order.
@@ -206,6 +208,7 @@ public struct AgreementVariableResult: Codable, Sendable, Equatable {
         self.kind = kind
         self.coders = coders
         self.categories = categories
+        self.unitOfAnalysis = kind == .pooled ? "excerpt × code" : "excerpt"
         self.unitCount = unitCount
         self.coefficients = coefficients
     }
@@ -218,6 +221,7 @@ public struct AgreementVariableResult: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case variable, kind, coders, categories, coefficients
         case unitCount = "unit_count"
+        case unitOfAnalysis = "unit"
     }
 }
 

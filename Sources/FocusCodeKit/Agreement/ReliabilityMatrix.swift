@@ -69,6 +69,17 @@ public struct ReliabilityMatrix: Codable, Sendable, Equatable {
             coders: coders, categories: categories, values: flat)
     }
 
+    /// Decoding checks the matrix like the initialiser does, so a bad file cannot reach the statistics.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(
+            variable: c.decode(String.self, forKey: .variable), kind: c.decode(AgreementVariableKind.self, forKey: .kind),
+            units: c.decode([String].self, forKey: .units), coders: c.decode([String].self, forKey: .coders),
+            categories: c.decode([String].self, forKey: .categories), values: c.decode([Int32].self, forKey: .values))
+    }
+
+    private enum CodingKeys: String, CodingKey { case variable, kind, units, coders, categories, values }
+
     /// Number of units (rows).
     public var unitCount: Int { units.count }
     /// Number of coders (columns).

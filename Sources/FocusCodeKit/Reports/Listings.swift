@@ -45,9 +45,8 @@ public enum Listings {
     }
 }
 
-/// Formats milliseconds as `hh:mm:ss` (with `.mmm` when not a whole second).
+/// Formats milliseconds as `hh:mm:ss.mmm`, the form WebVTT uses and every reader accepts.
 public func formatTime(_ ms: Int) -> String {
-    let seconds = ms / 1000, rest = ms % 1000
-    let base = String(format: "%02d:%02d:%02d", seconds / 3600, (seconds / 60) % 60, seconds % 60)
-    return rest == 0 ? base : base + String(format: ".%03d", rest)
+    let seconds = ms / 1000
+    return String(format: "%02d:%02d:%02d.%03d", seconds / 3600, (seconds / 60) % 60, seconds % 60, ms % 1000)
 }

@@ -1,0 +1,335 @@
+import Foundation
+import ZIPFoundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// Reads Word .docx transcripts: the main document part's paragraphs go through the same
+/// speaker/paragraph logic as plain text, with `Turn.line` the 1-based paragraph number.
+enum DocxReader {
+    /// The largest main document part we inflate; a transcript is far smaller, a zip bomb is not.
+    static let maximumPartSize = 256 * 1024 * 1024
+
+    /// Reads a .docx file's bytes; every failure is `ImportError.malformed` with no line.
+    static func read(data: Data, file: String) throws(ImportError) -> [Turn] {
+        func malformed(_ problem: String) -> ImportError {
+            .malformed(file: file, line: nil, problem: problem)
+        }
+        let bytes = [UInt8](data)
+        guard !bytes.isEmpty else { throw .emptyFile(file: file) }
+        let directory: [String: ZipDirectory.Entry]
+        do {
+            directory = try ZipDirectory.read(bytes)
+        } catch {
+            throw malformed("not a readable .docx file: \(error.problem)")
+        }
+        let archive: Archive
+        do {
+            archive = try Archive(data: data, accessMode: .read)
+        } catch {
+            throw malformed("not a readable .docx file: the zip archive is damaged")
+        }
+
+        let partName = mainDocumentPartName(archive: archive, directory: directory) ?? "word/document.xml"
+        guard let entry = directory[partName] else {
+            throw malformed("the archive has no \(partName); is this a Word .docx file?")
+        }
+        let xml: Data
+        do {
+            xml = try extract(partName, entry: entry, from: archive)
+        } catch {
+            throw malformed("cannot unpack \(partName): \(error.problem)")
+        }
+
+        let paragraphs: [String]
+        do {
+            paragraphs = try DocumentXML.paragraphs(in: xml)
+        } catch {
+            throw malformed("\(partName) is not well-formed XML (\(error.problem))")
+        }
+        var lines: [SourceLine] = []
+        for (index, paragraph) in paragraphs.enumerated() {
+            // A line break inside a paragraph (w:br) may start a new turn, as a new line would.
+            for (part, text) in paragraph.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                lines.append(SourceLine(number: index + 1, text: String(text), startsParagraph: part == 0))
+            }
+        }
+        return TurnAssembler(flavour: .plain).turns(from: lines)
+    }
+
+    /// The main document part named by the package relationships (`_rels/.rels`), if they say.
+    private static func mainDocumentPartName(archive: Archive, directory: [String: ZipDirectory.Entry]) -> String? {
+        guard let entry = directory["_rels/.rels"],
+              let rels = try? extract("_rels/.rels", entry: entry, from: archive) else { return nil }
+        return PackageRelationships.officeDocumentTarget(in: rels)
+    }
+
+    private static func extract(_ path: String, entry expected: ZipDirectory.Entry, from archive: Archive) throws(DocxProblem) -> Data {
+        guard let entry = archive[path], entry.type == .file else { throw DocxProblem("the entry cannot be read") }
+        guard expected.uncompressedSize <= maximumPartSize else {
+            throw DocxProblem("it would unpack to more than \(maximumPartSize / 1_048_576) MB")
+        }
+        var output = Data()
+        let checksum: CRC32
+        do {
+            checksum = try archive.extract(entry, skipCRC32: false) { chunk in
+                output.append(chunk)
+                if output.count > maximumPartSize { throw DocxProblem("it unpacks to more than its stated size") }
+            }
+        } catch let problem as DocxProblem {
+            throw problem
+        } catch {
+            throw DocxProblem("its compressed data is damaged")
+        }
+        // Compare with the central directory's checksum, which every writer fills in (a data
+        // descriptor, which ZIPFoundation would prefer, is optional and may be absent).
+        guard checksum == expected.crc32, output.count == expected.uncompressedSize else {
+            throw DocxProblem("its data fails the checksum; the file is damaged")
+        }
+        return output
+    }
+}
+
+/// Why a .docx archive or one of its parts could not be read, in words for a person.
+struct DocxProblem: Error {
+    let problem: String
+    init(_ problem: String) { self.problem = problem }
+}
+
+/// A strict walk over a zip archive's central directory, done before ZIPFoundation sees the bytes.
+///
+/// ZIPFoundation 0.9.20 trusts the offsets stored in an archive: with an in-memory archive, an
+/// offset past the end of the data makes its `MemoryFile.readData` build an inverted range and
+/// trap. So every offset it will seek to (central directory entries, local headers, data and
+/// data descriptors) is checked here first, and anything unusual — ZIP64, encryption,
+/// inconsistent headers — is refused. A .docx that Word, LibreOffice or Google Docs writes
+/// passes; a truncated or mangled one is reported instead of crashing the importer.
+enum ZipDirectory {
+    /// What the central directory says about one file.
+    struct Entry: Sendable, Equatable {
+        var crc32: UInt32
+        var compressedSize: Int
+        var uncompressedSize: Int
+    }
+
+    /// The entries by path, or the first structural problem found.
+    static func read(_ bytes: [UInt8]) throws(DocxProblem) -> [String: Entry] {
+        let count = bytes.count
+        func u16(_ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 }
+        func u32(_ at: Int) -> Int { u16(at) | u16(at + 2) << 16 }
+
+        let endRecordSize = 22
+        guard count >= endRecordSize else { throw DocxProblem("it is too short to be a zip archive") }
+        // The end record is the last signature found scanning back from count - 22, exactly as
+        // ZIPFoundation scans; a comment can make it start up to 65,535 bytes earlier.
+        var endRecord: Int?
+        for offset in stride(from: count - endRecordSize, through: max(0, count - endRecordSize - 0xFFFF), by: -1)
+        where u32(offset) == 0x0605_4B50 {
+            endRecord = offset
+            break
+        }
+        guard let end = endRecord else {
+            throw DocxProblem("the end of the zip archive is missing; the file is truncated or is not a .docx")
+        }
+        guard end + endRecordSize + u16(end + 20) <= count else { throw DocxProblem("the zip archive is truncated") }
+        if end >= 20, u32(end - 20) == 0x0706_4B50 {
+            throw DocxProblem("it is a ZIP64 archive, which is not supported; save it again from Word")
+        }
+        let entryCount = u16(end + 10)
+        let directorySize = u32(end + 12)
+        let directoryStart = u32(end + 16)
+        let directoryEnd = directoryStart + directorySize
+        guard directoryEnd <= end else { throw DocxProblem("the zip directory lies outside the file; the file is damaged") }
+
+        var entries: [String: Entry] = [:]
+        var position = directoryStart
+        for _ in 0..<entryCount {
+            guard position + 46 <= directoryEnd, u32(position) == 0x0201_4B50 else {
+                throw DocxProblem("the zip directory is damaged")
+            }
+            let flags = u16(position + 8)
+            let method = u16(position + 10)
+            let crc = u32(position + 16)
+            let compressedSize = u32(position + 20)
+            let uncompressedSize = u32(position + 24)
+            let nameLength = u16(position + 28)
+            let next = position + 46 + nameLength + u16(position + 30) + u16(position + 32)
+            let localHeader = u32(position + 42)
+            guard next <= directoryEnd else { throw DocxProblem("the zip directory is damaged") }
+            guard compressedSize != 0xFFFF_FFFF, uncompressedSize != 0xFFFF_FFFF,
+                  localHeader != 0xFFFF_FFFF, u16(position + 34) != 0xFFFF else {
+                throw DocxProblem("it is a ZIP64 archive, which is not supported; save it again from Word")
+            }
+            guard flags & 1 == 0 else { throw DocxProblem("it is encrypted; remove the password in Word first") }
+            guard method == 0 || method == 8 else { throw DocxProblem("it uses an unsupported zip compression method") }
+            guard method == 8 || compressedSize == uncompressedSize else { throw DocxProblem("the zip directory is damaged") }
+
+            guard localHeader + 30 <= directoryStart, u32(localHeader) == 0x0403_4B50, u16(localHeader + 8) == method else {
+                throw DocxProblem("a zip entry's header is damaged")
+            }
+            let dataStart = localHeader + 30 + u16(localHeader + 26) + u16(localHeader + 28)
+            guard dataStart + compressedSize <= directoryStart else {
+                throw DocxProblem("a zip entry runs past the end of its data; the file is truncated")
+            }
+            // Where ZIPFoundation looks for a data descriptor (general-purpose flag bit 3).
+            if flags & 8 != 0, dataStart + (method == 0 ? uncompressedSize : compressedSize) > count {
+                throw DocxProblem("a zip entry's data descriptor is missing")
+            }
+            let name = String(decoding: bytes[(position + 46)..<(position + 46 + nameLength)], as: UTF8.self)
+            if entries[name] == nil {
+                entries[name] = Entry(crc32: UInt32(crc), compressedSize: compressedSize, uncompressedSize: uncompressedSize)
+            }
+            position = next
+        }
+        return entries
+    }
+}
+
+/// Finds the main document part in `_rels/.rels`.
+private final class PackageRelationships: NSObject, XMLParserDelegate {
+    private var target: String?
+
+    static func officeDocumentTarget(in data: Data) -> String? {
+        let delegate = PackageRelationships()
+        let parser = XMLParser(data: data)
+        parser.shouldResolveExternalEntities = false
+        parser.delegate = delegate
+        _ = parser.parse()
+        guard var target = delegate.target else { return nil }
+        // Targets are relative to the package root; a leading "/" says so explicitly.
+        while target.hasPrefix("/") { target.removeFirst() }
+        return target.isEmpty ? nil : target
+    }
+
+    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+                qualifiedName qName: String?, attributes: [String: String] = [:]) {
+        guard target == nil, elementName == "Relationship" || elementName.hasSuffix(":Relationship"),
+              let type = attributes["Type"], type.hasSuffix("/officeDocument"),
+              let value = attributes["Target"] else { return }
+        target = value
+    }
+}
+
+/// Extracts paragraph texts from WordprocessingML (`word/document.xml`).
+///
+/// Text comes only from `w:t` inside runs; `w:br` and `w:cr` become "\n", `w:tab` "\t",
+/// `w:noBreakHyphen` "-". Deleted text (`w:del`, `w:moveFrom`) and the fallback copy of
+/// alternate content (`mc:Fallback`, a duplicate of `mc:Choice`) are skipped; inserted text
+/// (`w:ins`) is kept. Without `xml:space="preserve"`, a `w:t`'s leading and trailing
+/// whitespace is not significant and is dropped, as Word does. A paragraph nested in another
+/// (a text box) adds its text to the outer one, so paragraph numbers follow the body.
+private final class DocumentXML: NSObject, XMLParserDelegate {
+    private static let wordNamespaces: Set<String> = [
+        "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+        "http://purl.oclc.org/ooxml/wordprocessingml/main",
+    ]
+    private static let compatibilityNamespace = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+
+    private var paragraphs: [String] = []
+    private var paragraph = ""
+    private var paragraphDepth = 0
+    private var runDepth = 0
+    private var skipDepth = 0
+    private var text: String?
+    private var preserveSpace = false
+
+    static func paragraphs(in data: Data) throws(DocxProblem) -> [String] {
+        // WordprocessingML never has a DTD; refusing one keeps entity expansion out of reach.
+        if data.range(of: Data("<!DOCTYPE".utf8)) != nil || data.range(of: Data("<!ENTITY".utf8)) != nil {
+            throw DocxProblem("it contains a DTD, which Word documents never have")
+        }
+        let delegate = DocumentXML()
+        let parser = XMLParser(data: data)
+        parser.shouldProcessNamespaces = true
+        parser.shouldResolveExternalEntities = false
+        parser.delegate = delegate
+        let finished = parser.parse()
+        if let position = delegate.errorPosition {
+            throw DocxProblem("line \(position.line), column \(position.column)")
+        }
+        guard finished else {
+            throw DocxProblem("line \(parser.lineNumber), column \(parser.columnNumber)")
+        }
+        return delegate.paragraphs
+    }
+
+    /// Where the first XML error is. Foundation on Linux parses in libxml2's recover mode and may
+    /// still report success, so an error reported to the delegate stops the parse here.
+    private var errorPosition: (line: Int, column: Int)?
+
+    func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
+        if errorPosition == nil { errorPosition = (parser.lineNumber, parser.columnNumber) }
+        parser.abortParsing()
+    }
+
+    private enum Element {
+        case word(String)
+        case fallback
+        case other
+    }
+
+    private func element(_ name: String, _ namespace: String?) -> Element {
+        guard let namespace else { return .other }
+        if Self.wordNamespaces.contains(namespace) { return .word(name) }
+        if namespace == Self.compatibilityNamespace, name == "Fallback" { return .fallback }
+        return .other
+    }
+
+    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+                qualifiedName qName: String?, attributes: [String: String] = [:]) {
+        let kind = element(elementName, namespaceURI)
+        if skipDepth > 0 {
+            skipDepth += 1
+            return
+        }
+        switch kind {
+        case .fallback, .word("del"), .word("moveFrom"):
+            skipDepth = 1
+        case .word("p"):
+            paragraphDepth += 1
+        case .word("r"):
+            runDepth += 1
+        case .word("t") where runDepth > 0 && paragraphDepth > 0:
+            text = ""
+            preserveSpace = (attributes["xml:space"] ?? attributes["space"]) == "preserve"
+        case .word("br"), .word("cr"):
+            if runDepth > 0 { paragraph += "\n" }
+        case .word("tab"):
+            if runDepth > 0 { paragraph += "\t" }
+        case .word("noBreakHyphen"):
+            if runDepth > 0 { paragraph += "-" }
+        default:
+            break
+        }
+    }
+
+    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
+        if skipDepth > 0 {
+            skipDepth -= 1
+            return
+        }
+        switch element(elementName, namespaceURI) {
+        case .word("p"):
+            paragraphDepth = max(0, paragraphDepth - 1)
+            if paragraphDepth == 0 {
+                paragraphs.append(paragraph)
+                paragraph = ""
+            } else {
+                paragraph += "\n"
+            }
+        case .word("r"):
+            runDepth = max(0, runDepth - 1)
+        case .word("t"):
+            if let collected = text {
+                paragraph += preserveSpace ? collected : collected.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            text = nil
+        default:
+            break
+        }
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        if skipDepth == 0, text != nil { text? += string }
+    }
+}
