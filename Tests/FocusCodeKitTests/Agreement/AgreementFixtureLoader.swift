@@ -1,0 +1,128 @@
+import Foundation
+import GRDB
+import XCTest
+@testable import FocusCodeKit
+
+/// TEST-ONLY: puts the fixture codebook, codings and reviews into a project with plain SQL, so the
+/// agreement and reconcile code can be tested before the codebook and codings commands exist.
+/// It writes only what the v1 schema documents (codes, coders, codings, reviews).
+enum AgreementFixtureLoader {
+    /// A project with FG1 and FG2 imported (moderator flagged), the fixture codebook, and the given coders' codings.
+    static func fixtureProject(in dir: TempDir, codings: [String] = ["coder_a.csv", "coder_b.csv"]) throws -> Project {
+        let project = try Project.create(at: dir.path("agreement.sqlite"))
+        var preparer = PassThroughPreparer()
+        let transcripts = StoreFixtures.root.appendingPathComponent("transcripts")
+        for (file, group) in [("FG1.docx", "FG1"), ("FG2.vtt", "FG2")] {
+            _ = try Importer.importFiles([transcripts.appendingPathComponent(file)], into: project,
+                                         options: ImportOptions(group: group, moderators: ["Moderator"]), preparer: &preparer)
+        }
+        try insertCodes(project, paths: fixtureCodePaths())
+        for file in codings {
+            let text = try String(contentsOf: StoreFixtures.root.appendingPathComponent("codings/\(file)"), encoding: .utf8)
+            try insertCodings(project, csv: text)
+        }
+        return project
+    }
+
+    /// The 6 themes and 22 subthemes of `Fixtures/codebook.yaml`, as paths in codebook order
+    /// (read from its `- name:` lines: two spaces of indent for a theme, six for a subtheme).
+    static func fixtureCodePaths() throws -> [String] {
+        let yaml = try String(contentsOf: StoreFixtures.root.appendingPathComponent("codebook.yaml"), encoding: .utf8)
+        var paths: [String] = []
+        var theme = ""
+        for line in yaml.split(separator: "\n") {
+            let name = { (prefix: String) -> String? in
+                guard line.hasPrefix(prefix) else { return nil }
+                return String(line.dropFirst(prefix.count)).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            }
+            if let t = name("  - name: ") { theme = t; paths.append(t) }
+            if let s = name("      - name: ") { paths.append("\(theme)/\(s)") }
+        }
+        return paths
+    }
+
+    /// Inserts codes given as paths (parents before children); `exclusive` paths get `exclusive_children = 1`.
+    static func insertCodes(_ project: Project, paths: [String], exclusive: Set<String> = []) throws {
+        try project.write { db in
+            var idOfPath: [String: Int64] = [:]
+            for (position, path) in paths.enumerated() {
+                let parts = path.split(separator: "/").map(String.init)
+                let parent = parts.count > 1 ? idOfPath[parts.dropLast().joined(separator: "/")] : nil
+                try db.execute(sql: """
+                    INSERT INTO codes(uid, parent_id, name, exclusive_children, position, created_at) VALUES (?, ?, ?, ?, ?, 'now')
+                    """, arguments: [UUID().uuidString, parent, parts.last!, exclusive.contains(path) ? 1 : 0, position])
+                idOfPath[path] = db.lastInsertedRowID
+            }
+        }
+    }
+
+    /// Inserts long-form codings (`excerpt,coder,code`; empty code = reviewed, none) and a review for every row.
+    static func insertCodings(_ project: Project, csv text: String) throws {
+        let records = try CSV.parse(text)
+        try project.write { db in
+            for record in records.dropFirst() {
+                try insert(db, excerpt: record.fields[0], coder: record.fields[1], code: record.fields[2].isEmpty ? nil : record.fields[2])
+            }
+        }
+    }
+
+    /// One review (and, with a code path, one coding) by `coder`, created if new.
+    static func insert(_ db: Database, excerpt ref: String, coder: String, code path: String?) throws {
+        guard let excerpt = try Int64.fetchOne(db, sql: "SELECT id FROM excerpts WHERE ref = ?", arguments: [ref]) else {
+            throw ProjectError.unknownExcerpt(ref)
+        }
+        let coderId: Int64
+        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM coders WHERE name = ?", arguments: [coder]) {
+            coderId = id
+        } else {
+            try db.execute(sql: "INSERT INTO coders(name, uid, created_at) VALUES (?, ?, 'now')", arguments: [coder, UUID().uuidString])
+            coderId = db.lastInsertedRowID
+        }
+        try db.execute(sql: "INSERT OR IGNORE INTO reviews(excerpt_id, coder_id, reviewed_at) VALUES (?, ?, 'now')", arguments: [excerpt, coderId])
+        guard let path else { return }
+        guard let code = try codeId(db, path: path) else { XCTFail("no code \(path)"); return }
+        try db.execute(sql: "INSERT INTO codings(excerpt_id, code_id, coder_id, created_at) VALUES (?, ?, ?, 'now')", arguments: [excerpt, code, coderId])
+    }
+
+    static func codeId(_ db: Database, path: String) throws -> Int64? {
+        var parent: Int64? = nil
+        for name in path.split(separator: "/").map(String.init) {
+            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM codes WHERE ifnull(parent_id, 0) = ? AND name = ?",
+                                              arguments: [parent ?? 0, name]) else { return nil }
+            parent = id
+        }
+        return parent
+    }
+
+    /// A coder's codings as (excerpt, code path) pairs, sorted.
+    static func codings(_ project: Project, coder: String) throws -> [String] {
+        try project.read { db in
+            let tree = try CodebookTree(db)
+            return try Row.fetchAll(db, sql: """
+                SELECT e.ref, k.code_id FROM codings k JOIN excerpts e ON e.id = k.excerpt_id JOIN coders r ON r.id = k.coder_id
+                WHERE r.name = ?
+                """, arguments: [coder]).map { "\($0["ref"] as String) \(tree.node($0["code_id"])!.path)" }.sorted()
+        }
+    }
+
+    /// A small project: one group G1 whose first turn (G1-0001) is the moderator's, then `turns` participant turns
+    /// (G1-0002 …), and the codes given as paths.
+    static func smallProject(in dir: TempDir, turns: Int, codes: [String], exclusive: Set<String> = []) throws -> Project {
+        let project = try Project.create(at: dir.path("small.sqlite"))
+        var text = "Moderator: Welcome.\n"
+        for i in 1...turns { text += "P\(i % 3): Turn number \(i) about the work.\n" }
+        try project.importText(text, group: "G1", in: dir, moderators: ["Moderator"])
+        try insertCodes(project, paths: codes, exclusive: exclusive)
+        return project
+    }
+
+    /// Inserts codings given as "ref coder code|-" lines (`-` = reviewed, none).
+    static func code(_ project: Project, _ lines: [String]) throws {
+        try project.write { db in
+            for line in lines {
+                let parts = line.split(separator: " ", maxSplits: 2).map(String.init)
+                try insert(db, excerpt: parts[0], coder: parts[1], code: parts[2] == "-" ? nil : parts[2])
+            }
+        }
+    }
+}
