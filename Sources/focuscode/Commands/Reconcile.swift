@@ -191,6 +191,10 @@ struct ReconcileSession {
         if !excerpts.isEmpty {
             let open = excerpts.count - written.count
             lines.append("Reconciled \(written.count) of \(excerpts.count) excerpt\(excerpts.count == 1 ? "" : "s") with disagreements this session; \(open) left open.")
+            let unsaved = excerpts.indices.filter { !written.contains($0) && decisions[$0].contains { $0 != nil } }
+            if !unsaved.isEmpty {
+                lines.append("Not saved (quit before all its codes were decided): \(unsaved.map { excerpts[$0].ref }.joined(separator: ", ")).")
+            }
             if open > 0 { lines.append("Run 'focuscode reconcile --coders \(coders.joined(separator: ","))' again to continue.") }
         }
         return lines
