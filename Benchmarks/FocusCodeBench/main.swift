@@ -1,6 +1,7 @@
 // focuscode-bench: the performance targets of PRODUCT.md §10, measured against a baseline in the same run.
 //
 //   swift build -c release && .build/release/focuscode-bench import [--turns 1000000] [--work DIR]
+//   swift build -c release && .build/release/focuscode-bench agreement   (see AgreementBench.swift)
 //
 // Not part of `swift test`: benchmarks are measured on a release build, never as timed unit tests.
 import FocusCodeKit
@@ -189,7 +190,9 @@ func benchImport() throws {
 
 switch CommandLine.arguments.dropFirst().first {
 case "import": try benchImport()
+case "agreement": try benchAgreement()
 default:
     print("usage: focuscode-bench import [--turns N] [--work DIR]")
+    print("       focuscode-bench agreement [--units N] [--coders N] [--codes N] [--work DIR] [--python PATH]")
     exit(64)
 }
