@@ -57,6 +57,9 @@ public final class Project: Sendable {
         // A second writer waits rather than failing at once; after the timeout it gets `busy`.
         config.busyMode = .timeout(10)
         config.label = "focuscode"
+        // A larger page cache (32 MB at most, allocated as needed) keeps index pages in memory
+        // during large imports instead of re-reading them; SQLite's default is 2 MB.
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -32768") }
         let queue: DatabaseQueue
         do {
             queue = try DatabaseQueue(path: path, configuration: config)
