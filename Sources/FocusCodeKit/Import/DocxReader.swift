@@ -52,7 +52,7 @@ enum DocxReader {
         var lines: [SourceLine] = []
         for (index, paragraph) in paragraphs.enumerated() {
             // A line break inside a paragraph (w:br) may start a new turn, as a new line would.
-            for (part, text) in paragraph.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            for (part, text) in paragraph.splitLines().enumerated() {
                 lines.append(SourceLine(number: index + 1, text: String(text), startsParagraph: part == 0))
             }
         }
@@ -71,6 +71,8 @@ enum DocxReader {
 struct DocxProblem: Error {
     let problem: String
     init(_ problem: String) { self.problem = problem }
+
+    static let damagedData = DocxProblem("its compressed data is damaged or truncated")
 }
 
 /// A strict reader of a zip archive's central directory, with every offset checked.
@@ -108,19 +110,20 @@ enum ZipDirectory {
                     // ZIPFoundation's Linux inflate tells zlib every chunk is `size` long and
                     // keeps asking while the stream has not ended, so: always hand over exactly
                     // `size` bytes (zero padding after the data), and fail once it is all given.
-                    guard position < Int64(compressedSize) else { throw DocxProblem("its compressed data ends too early") }
+                    guard position < Int64(compressedSize) else { throw DocxProblem.damagedData }
                     let start = dataStart + Int(position)
                     var chunk = Data(archive[start..<min(start + size, dataStart + compressedSize)])
                     if chunk.count < size { chunk.append(Data(count: size - chunk.count)) }
                     return chunk
                 }, consumer: { chunk in
                     output.append(chunk)
-                    if output.count > uncompressedSize { throw DocxProblem("it unpacks to more than its stated size") }
+                    // More than the directory says: damaged data, or a stream that ran on into the padding.
+                    if output.count > uncompressedSize { throw DocxProblem.damagedData }
                 })
             } catch let problem as DocxProblem {
                 throw problem
             } catch {
-                throw DocxProblem("its compressed data is damaged")
+                throw DocxProblem.damagedData
             }
             guard checksum == crc32, output.count == uncompressedSize else {
                 throw DocxProblem("its data fails the checksum; the file is damaged")
@@ -331,7 +334,7 @@ private final class DocumentXML: NSObject, XMLParserDelegate {
             runDepth = max(0, runDepth - 1)
         case .word("t"):
             if let collected = text {
-                paragraph += preserveSpace ? collected : collected.trimmingCharacters(in: .whitespacesAndNewlines)
+                paragraph += preserveSpace ? collected : String(collected.trimmingWhitespace())
             }
             text = nil
         default:

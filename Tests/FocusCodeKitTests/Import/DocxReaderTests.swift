@@ -99,6 +99,6 @@ extension DocxReaderTests {
     /// reader must stop at the end of the entry's data and say so.
     func testDeflateStreamThatEndsEarlyIsRefusedNotAHang() throws {
         XCTAssertEqual(try ImportFixtures.error("cut_deflate.docx"), .malformed(
-            file: "cut_deflate.docx", line: nil, problem: "cannot unpack word/document.xml: its compressed data ends too early"))
+            file: "cut_deflate.docx", line: nil, problem: "cannot unpack word/document.xml: its compressed data is damaged or truncated"))
     }
 }
