@@ -184,6 +184,19 @@ def docx_variants():
         ("_rels/.rels", RELS),
     ]))
     write("cut_deflate.docx", cut_deflate_docx(document(LANE_BODY)))
+    # The main part found through _rels/.rels under another name, as some writers do.
+    write("renamed_part.docx", docx([
+        ("[Content_Types].xml", CONTENT_TYPES.replace("/word/document.xml", "/word/main.xml")),
+        ("_rels/.rels", RELS.replace('Target="word/document.xml"', 'Target="/word/main.xml"')),
+        ("word/main.xml", document(PARAGRAPHS_BODY)),
+    ]))
+    # Word never writes a DTD; entity declarations are how XML bombs work.
+    write("dtd.docx", docx([
+        ("[Content_Types].xml", CONTENT_TYPES),
+        ("_rels/.rels", RELS),
+        ("word/document.xml", document(PARAGRAPHS_BODY).replace(
+            "?>\n", '?>\n<!DOCTYPE w:document [<!ENTITY lol "lol">]>\n', 1)),
+    ]))
     write("bad_xml.docx", docx([
         ("[Content_Types].xml", CONTENT_TYPES),
         ("_rels/.rels", RELS),

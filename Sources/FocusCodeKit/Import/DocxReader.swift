@@ -47,7 +47,7 @@ enum DocxReader {
         do {
             paragraphs = try DocumentXML.paragraphs(in: xml)
         } catch {
-            throw malformed("\(partName) is not well-formed XML (\(error.problem))")
+            throw malformed("\(partName) \(error.problem)")
         }
         var lines: [SourceLine] = []
         for (index, paragraph) in paragraphs.enumerated() {
@@ -198,11 +198,18 @@ enum ZipDirectory {
     }
 }
 
+/// Whether XML data declares a DTD. OOXML parts never do, and Foundation's parser on Linux
+/// substitutes entities, so refusing DTDs keeps entity-expansion bombs out of reach.
+private func containsDTD(_ data: Data) -> Bool {
+    data.range(of: Data("<!DOCTYPE".utf8)) != nil || data.range(of: Data("<!ENTITY".utf8)) != nil
+}
+
 /// Finds the main document part in `_rels/.rels`.
 private final class PackageRelationships: NSObject, XMLParserDelegate {
     private var target: String?
 
     static func officeDocumentTarget(in data: Data) -> String? {
+        guard !containsDTD(data) else { return nil }
         let delegate = PackageRelationships()
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false
@@ -247,10 +254,7 @@ private final class DocumentXML: NSObject, XMLParserDelegate {
     private var preserveSpace = false
 
     static func paragraphs(in data: Data) throws(DocxProblem) -> [String] {
-        // WordprocessingML never has a DTD; refusing one keeps entity expansion out of reach.
-        if data.range(of: Data("<!DOCTYPE".utf8)) != nil || data.range(of: Data("<!ENTITY".utf8)) != nil {
-            throw DocxProblem("it contains a DTD, which Word documents never have")
-        }
+        if containsDTD(data) { throw DocxProblem("contains a DTD, which Word documents never have") }
         let delegate = DocumentXML()
         let parser = XMLParser(data: data)
         parser.shouldProcessNamespaces = true
@@ -258,10 +262,10 @@ private final class DocumentXML: NSObject, XMLParserDelegate {
         parser.delegate = delegate
         let finished = parser.parse()
         if let position = delegate.errorPosition {
-            throw DocxProblem("line \(position.line), column \(position.column)")
+            throw DocxProblem("is not well-formed XML (line \(position.line), column \(position.column))")
         }
         guard finished else {
-            throw DocxProblem("line \(parser.lineNumber), column \(parser.columnNumber)")
+            throw DocxProblem("is not well-formed XML (line \(parser.lineNumber), column \(parser.columnNumber))")
         }
         return delegate.paragraphs
     }

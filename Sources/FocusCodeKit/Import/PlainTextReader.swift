@@ -171,9 +171,10 @@ struct TurnAssembler: Sendable {
 
     /// `[hh:mm:ss]`, `[mm:ss]` or `[hh:mm:ss.mmm]` at the start of `text`, and the text after it.
     static func leadingTimeStamp(_ text: Substring) -> (Int, Substring)? {
-        guard text.first == "[", let close = text.firstIndex(of: "]") else { return nil }
+        // The longest stamp, "[123456789:59:59.999]", has 21 characters.
+        guard text.first == "[", let close = text.prefix(22).firstIndex(of: "]") else { return nil }
         let inside = text[text.index(after: text.startIndex)..<close]
-        guard inside.count <= 16, let ms = Timecode.clock(inside) else { return nil }
+        guard let ms = Timecode.clock(inside) else { return nil }
         return (ms, text[text.index(after: close)...].drop(while: \.isWhitespace))
     }
 
@@ -186,8 +187,9 @@ struct TurnAssembler: Sendable {
 
     /// A thematic break: three or more of one of `-`, `*`, `_`, optionally spaced.
     private static func isRule(_ text: Substring) -> Bool {
+        guard let mark = text.first, "-*_".contains(mark) else { return false }
         let marks = text.filter { !$0.isWhitespace }
-        guard marks.count >= 3, let mark = marks.first, "-*_".contains(mark) else { return false }
+        guard marks.count >= 3 else { return false }
         return marks.allSatisfy { $0 == mark }
     }
 

@@ -102,3 +102,14 @@ extension DocxReaderTests {
             file: "cut_deflate.docx", line: nil, problem: "cannot unpack word/document.xml: its compressed data is damaged or truncated"))
     }
 }
+
+extension DocxReaderTests {
+    func testMainPartIsFoundThroughThePackageRelationships() throws {
+        XCTAssertEqual(try ImportFixtures.turns("renamed_part.docx"), try ImportFixtures.turns("lane_paragraphs.docx"))
+    }
+
+    func testDocumentWithADTDIsRefused() throws {
+        XCTAssertEqual(try ImportFixtures.error("dtd.docx"), .malformed(
+            file: "dtd.docx", line: nil, problem: "word/document.xml contains a DTD, which Word documents never have"))
+    }
+}
