@@ -8,6 +8,8 @@ import XCTest
 enum ReportFixture {
     nonisolated(unsafe) static let dir = TempDir()
     static let project: Project = {
+        // A static is never deinitialised, so remove the folder when the test process ends.
+        atexit { try? FileManager.default.removeItem(at: ReportFixture.dir.url) }
         let project = try! FixtureData.importTranscripts(into: dir.path("fixtures.sqlite"))
         try! FixtureData.insertCodebookAndCodings(into: project)
         return project
