@@ -1,6 +1,7 @@
 // focuscode-bench: the performance targets of PRODUCT.md §10, measured against a baseline in the same run.
 //
 //   swift build -c release && .build/release/focuscode-bench import [--turns 1000000] [--work DIR]
+//   swift build -c release && .build/release/focuscode-bench themes [--excerpts 1000000] [--codings 3000000] [--groups 20] [--work DIR]
 //
 // Not part of `swift test`: benchmarks are measured on a release build, never as timed unit tests.
 import FocusCodeKit
@@ -19,11 +20,15 @@ extension AgreementSplitMix64 {
 /// A measured child process: wall time and peak resident memory (from wait4's rusage).
 struct Measured { var seconds: Double; var cpuSeconds: Double; var peakMB: Double; var status: Int32 }
 
-func spawn(_ path: String, _ args: [String], stdin: String? = nil, quiet: Bool = true) -> Measured {
+func spawn(_ path: String, _ args: [String], stdin: String? = nil, quiet: Bool = true, stdout: String? = nil) -> Measured {
     var fileActions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&fileActions)
     if let stdin { posix_spawn_file_actions_addopen(&fileActions, 0, stdin, O_RDONLY, 0) }
-    if quiet { posix_spawn_file_actions_addopen(&fileActions, 1, "/dev/null", O_WRONLY, 0) }
+    if let stdout {
+        posix_spawn_file_actions_addopen(&fileActions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    } else if quiet {
+        posix_spawn_file_actions_addopen(&fileActions, 1, "/dev/null", O_WRONLY, 0)
+    }
     let argv = ([path] + args).map { strdup($0) } + [nil]
     var pid: pid_t = 0
     let start = Date()
@@ -206,7 +211,8 @@ func benchImport() throws {
 
 switch CommandLine.arguments.dropFirst().first {
 case "import": try benchImport()
+case "themes": try benchThemes()
 default:
-    print("usage: focuscode-bench import [--turns N] [--work DIR]")
+    print("usage: focuscode-bench import [--turns N] [--work DIR]\n       focuscode-bench themes [--excerpts N] [--codings N] [--groups N] [--work DIR]")
     exit(64)
 }

@@ -72,6 +72,7 @@ extension FocusCode {
                   focuscode show FG1-0007 --context 2 --project \(path)
                   focuscode search "supervision OR phone" --project \(path)
                 """)
+            try showReports(demo)
         }
 
         private func section(_ title: String) {
