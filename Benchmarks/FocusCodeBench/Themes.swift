@@ -37,6 +37,7 @@ func benchThemes() throws {
     let project = try Project.create(at: path)
     let participantsPerGroup = 10
     var rng = SplitMix64(state: 2024)
+    let vocabulary = Vocabulary()
     var participantExcerpts = 0
     try project.write { db in
         try db.execute(sql: "DROP TRIGGER excerpts_fts_insert")
@@ -84,7 +85,7 @@ func benchThemes() throws {
             let participant = moderator ? 1 : 2 + (g - 1) * participantsPerGroup + rng.below(participantsPerGroup)
             isModerator[id] = moderator
             if !moderator { participantExcerpts += 1 }
-            let text = syntheticTurn(&rng)
+            let text = vocabulary.turn(&rng)
             try insertExcerpt.execute(arguments: [id, "G\(g)-\(seq)", g, g, participant, seq, text, 30])
         }
         // Codings: participant turns only, each with 3 or 4 distinct codes (mostly subthemes, sometimes a theme
