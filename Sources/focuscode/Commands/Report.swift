@@ -7,11 +7,7 @@ extension FocusCode {
         static let configuration = CommandConfiguration(
             abstract: "Theme frequency tables, breakdowns, co-occurrence, quotes and an HTML report.",
             discussion: """
-                Every report says which coding it counts: --coder NAME, --consensus (the reconciled coding) or
-                --union (an excerpt counts if any coder applied the code). With one coder in the project it is
-                used by default; with more, one of the three is required. Counts are of excerpts (speaker turns);
-                a theme counts an excerpt once even when several of its subthemes apply (roll-up), and moderators
-                are left out unless --include-moderator. Each table's caption and notes state these rules.
+                Every report says which coding it counts: --coder NAME, --consensus (the reconciled coding) or --union (an excerpt counts if any coder applied the code). With one coder in the project it is used by default; with more, one of the three is required. Counts are of excerpts (speaker turns); a theme counts an excerpt once even when several of its subthemes apply (roll-up), and moderators are left out unless --include-moderator. Each table's caption and notes state these rules.
 
                 Examples:
                   focuscode report themes --coder coder_a
@@ -28,9 +24,7 @@ extension FocusCode {
             static let configuration = CommandConfiguration(
                 abstract: "The theme table: excerpts, share and participants per theme and subtheme, by group (or another breakdown).",
                 discussion: """
-                    Columns: for each group (or participant, attribute value or coder) and in all, the excerpts coded (n),
-                    their share of the column's participant excerpts (%), and the participants who raised the code
-                    (n of N). Subthemes are indented under their theme.
+                    Columns: for each group (or participant, attribute value or coder) and in all, the excerpts coded (n), their share of the column's participant excerpts (%), and the participants who raised the code (n of N). Subthemes are indented under their theme.
 
                     Examples:
                       focuscode report themes --coder coder_a
@@ -70,9 +64,7 @@ extension FocusCode {
                 commandName: "cooccurrence",
                 abstract: "Code co-occurrence: for each pair of codes, the excerpts coded with both.",
                 discussion: """
-                    By default a list of the pairs that share excerpts, most first; --matrix gives the whole square matrix
-                    (its diagonal: the excerpts coded with each code). Under roll-up a theme and its own subthemes are not
-                    paired.
+                    By default a list of the pairs that share excerpts, most first; --matrix gives the whole square matrix (its diagonal: the excerpts coded with each code). Under roll-up a theme and its own subthemes are not paired.
 
                     Examples:
                       focuscode report cooccurrence --consensus
@@ -95,8 +87,7 @@ extension FocusCode {
             static let configuration = CommandConfiguration(
                 abstract: "Codes × participants or groups: excerpt counts, or 0/1 presence.",
                 discussion: """
-                    Each cell counts the excerpts of that participant (or group) coded with the code; with --presence it
-                    is 1 when there is at least one, else 0. One of --rows and --columns is 'code'.
+                    Each cell counts the excerpts of that participant (or group) coded with the code; with --presence it is 1 when there is at least one, else 0. One of --rows and --columns is 'code'.
 
                     Examples:
                       focuscode report matrix --consensus --rows code --columns participant --presence
@@ -133,8 +124,7 @@ extension FocusCode {
             static let configuration = CommandConfiguration(
                 abstract: "The top excerpts of a code (or of every theme), with pseudonym, group and excerpt ID.",
                 discussion: """
-                    Ranking: excerpts coded with the code (with roll-up, or any of its subthemes); first those with the
-                    fewest codes from other branches, then the longest, then transcript order.
+                    Ranking: excerpts coded with the code (with roll-up, or any of its subthemes); first those with the fewest codes from other branches, then the longest, then transcript order.
 
                     Examples:
                       focuscode report quotes "Impact of Covid-19" --consensus --limit 5
