@@ -143,25 +143,12 @@ let krippendorffScript = """
                       'version': getattr(krippendorff, '__version__', '?')}))
     """
 
-/// Runs a child and captures its standard output (through a file, so nothing it forks can hold a pipe).
+/// Runs a child with its standard output in a file, and returns what it wrote.
 func spawnCapturing(_ path: String, _ args: [String]) -> (Measured, String) {
     let out = FileManager.default.temporaryDirectory.appendingPathComponent("fc-bench-\(UUID().uuidString)").path
     defer { try? FileManager.default.removeItem(atPath: out) }
-    var fileActions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&fileActions)
-    posix_spawn_file_actions_addopen(&fileActions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-    let argv = ([path] + args).map { strdup($0) } + [nil]
-    var pid: pid_t = 0
-    let start = Date()
-    guard posix_spawn(&pid, path, &fileActions, nil, argv, environ) == 0 else {
-        return (Measured(seconds: 0, peakMB: 0, status: -1), "")
-    }
-    var status: Int32 = 0
-    var usage = rusage()
-    wait4(pid, &status, 0, &usage)
-    let seconds = Date().timeIntervalSince(start)
-    argv.forEach { free($0) }
-    return (Measured(seconds: seconds, peakMB: Double(usage.ru_maxrss) / 1024, status: status), (try? String(contentsOfFile: out, encoding: .utf8)) ?? "")
+    let measured = spawn(path, args, stdout: out)
+    return (measured, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "")
 }
 
 func benchAgreement() throws {
@@ -250,8 +237,8 @@ func benchAgreement() throws {
         | library: read the project into matrices (median of 5) | \(s(median(loads))) s |
         | library: every coefficient for every code and pooled (median of 5) | \(s(median(computes))) s |
         | library: parse and check the CSV into matrices (median of 3) | \(s(median(csvLoads))) s |
-        | `focuscode agreement --format csv` from the project, end to end (median of 3) | \(s(median(fromProject.map(\.seconds)))) s, \(String(format: "%.0f", median(fromProject.map(\.peakMB)))) MB peak |
-        | `focuscode agreement --codings codings.csv --format csv`, end to end (median of 3) | \(s(median(fromCSV.map(\.seconds)))) s, \(String(format: "%.0f", median(fromCSV.map(\.peakMB)))) MB peak |
+        | `focuscode agreement --format csv` from the project, end to end (median of 3) | \(s(median(fromProject.map(\.seconds)))) s (CPU \(s(median(fromProject.map(\.cpuSeconds)))) s), \(String(format: "%.0f", median(fromProject.map(\.peakMB)))) MB peak |
+        | `focuscode agreement --codings codings.csv --format csv`, end to end (median of 3) | \(s(median(fromCSV.map(\.seconds)))) s (CPU \(s(median(fromCSV.map(\.cpuSeconds)))) s), \(String(format: "%.0f", median(fromCSV.map(\.peakMB)))) MB peak |
         | the same from the project with `--bootstrap 200` | \(s(withBootstrap.seconds)) s |
         \(pythonLines.joined(separator: "\n"))
 

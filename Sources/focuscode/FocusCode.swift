@@ -8,9 +8,7 @@ struct FocusCode: ParsableCommand {
         commandName: "focuscode",
         abstract: "Qualitative coding for focus-group transcripts: import, anonymise, code, compare coders, report themes.",
         discussion: """
-            A project is one SQLite file: --project PATH, else $FOCUSCODE_PROJECT, else ./focuscode.sqlite.
-            Listings take --format table|csv|json. Exit status: 0 ok, 64 usage, 65 bad data,
-            66 missing input, 73 cannot create, 74 I/O error.
+            A project is one SQLite file: --project PATH, else $FOCUSCODE_PROJECT, else ./focuscode.sqlite. Listings take --format table|csv|json. Exit status: 0 ok, 64 usage, 65 bad data, 66 missing input, 73 cannot create, 74 I/O error.
 
             Start with 'focuscode demo' to see the whole workflow on bundled fictional data.
             """,
@@ -19,7 +17,7 @@ struct FocusCode: ParsableCommand {
             Demo.self, Init.self, Import.self,
             Groups.self, Documents.self, Participants.self,
             Excerpts.self, Show.self, Search.self,
-            Agreement.self, Reconcile.self,
+            Report.self, Agreement.self, Reconcile.self,
         ]
     )
 
