@@ -152,8 +152,7 @@ extension FocusCode {
             do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
                 throw ProjectError.unreadable(path: path, reason: error.localizedDescription)
             }
-            let name = (path as NSString).lastPathComponent
-            return AgreementInputFile(name: name, text: try TextDecoding.decode(data, file: name).text)
+            return try AgreementInputFile(name: (path as NSString).lastPathComponent, data: data)
         }
     }
 }
