@@ -139,8 +139,9 @@ let krippendorffScript = """
     t_loaded = time.perf_counter()
     alphas = [krippendorff.alpha(reliability_data=m, level_of_measurement='nominal') for m in matrices]
     t_done = time.perf_counter()
+    from importlib.metadata import version
     print(json.dumps({'alpha': alphas, 'load_s': t_loaded - t_start, 'alpha_s': t_done - t_loaded,
-                      'version': getattr(krippendorff, '__version__', '?')}))
+                      'version': version('krippendorff') + ', numpy ' + np.__version__}))
     """
 
 /// Runs a child with its standard output in a file, and returns what it wrote.

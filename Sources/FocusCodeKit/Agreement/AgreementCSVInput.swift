@@ -47,25 +47,22 @@ public struct AgreementCSVInput: Sendable {
         // With --exclusive, the first code each coder gave each unit (and where), to name the line of a second one.
         var exclusiveFirst: [Int64: (code: Int32, file: Int, line: Int)] = [:]
         for (fileNumber, file) in codings.enumerated() {
-            let parsed = try Self.parse(file)
-            guard let headerRecord = parsed.first else {
-                throw ProjectError.badRow(file: file.name, line: 1, problem: "the file is empty; it needs a header unit,coder,code and one row per coding")
-            }
-            let header = CSVHeader(headerRecord)
-            let unitColumn = header.index(of: "unit") ?? header.index(of: "excerpt")
-            guard let u = unitColumn, let c = header.index(of: "coder"), let k = header.index(of: "code") else {
-                throw ProjectError.badRow(file: file.name, line: headerRecord.line,
-                                          problem: "the header needs columns unit (or excerpt), coder and code, e.g. unit,coder,code")
-            }
-            unitOf.reserveCapacity(unitOf.count + parsed.count)
-            coderOf.reserveCapacity(coderOf.count + parsed.count)
-            codeOf.reserveCapacity(codeOf.count + parsed.count)
-            for record in parsed.dropFirst() {
-                func fail(_ problem: String) -> ProjectError { .badRow(file: file.name, line: record.line, problem: problem) }
-                guard record.fields.count == header.names.count else {
-                    throw fail("expected \(header.names.count) fields as in the header, found \(record.fields.count)")
+            var columns: (count: Int, unit: Int, coder: Int, code: Int)? = nil
+            try Self.scan(file) { line, fields in
+                func fail(_ problem: String) -> ProjectError { .badRow(file: file.name, line: line, problem: problem) }
+                guard let (count, u, c, k) = columns else {
+                    let header = CSVHeader(CSVRecord(line: line, fields: fields))
+                    guard let u = header.index(of: "unit") ?? header.index(of: "excerpt"), let c = header.index(of: "coder"),
+                          let k = header.index(of: "code") else {
+                        throw fail("the header needs columns unit (or excerpt), coder and code, e.g. unit,coder,code")
+                    }
+                    columns = (fields.count, u, c, k)
+                    return
                 }
-                let unit = Self.trimmed(record.fields[u]), coder = Self.trimmed(record.fields[c]), code = Self.trimmed(record.fields[k])
+                guard fields.count == count else {
+                    throw fail("expected \(count) fields as in the header, found \(fields.count)")
+                }
+                let unit = Self.trimmed(fields[u]), coder = Self.trimmed(fields[c]), code = Self.trimmed(fields[k])
                 if unit.isEmpty { throw fail("the unit is empty; every row names a unit") }
                 if coder.isEmpty { throw fail("the coder is empty; every row names a coder") }
                 guard let unitIndex = unitNames.index(of: unit) else {
@@ -85,12 +82,15 @@ public struct AgreementCSVInput: Sendable {
                         if let first = exclusiveFirst[key], first.code != codeIndex {
                             throw fail("coder '\(coder)' already gave unit '\(unit)' the code '\(codeNames.names[Int(first.code)])' (\(codings[first.file].name):\(first.line)); with --exclusive a coder gives a unit one code at most")
                         }
-                        if exclusiveFirst[key] == nil { exclusiveFirst[key] = (codeIndex, fileNumber, record.line) }
+                        if exclusiveFirst[key] == nil { exclusiveFirst[key] = (codeIndex, fileNumber, line) }
                     }
                 }
                 unitOf.append(unitIndex)
                 coderOf.append(coderIndex)
                 codeOf.append(codeIndex)
+            }
+            if columns == nil {
+                throw ProjectError.badRow(file: file.name, line: 1, problem: "the file is empty; it needs a header unit,coder,code and one row per coding")
             }
         }
 
@@ -121,6 +121,47 @@ public struct AgreementCSVInput: Sendable {
         }
         let binary = dataset.binaryMatrices()
         return try AgreementAnalysis.report(binary: binary, nominal: nominalMatrices, includePooled: !binary.isEmpty, options: options)
+    }
+
+    /// Calls `body` with each record's line and fields, as `CSV.parse` reads them (blank lines skipped).
+    ///
+    /// A file without a quote character cannot hold a quoted field, so it is split on commas and line
+    /// breaks directly, into one reused array: no record objects for a million-row file. Any file with a
+    /// quote goes through `CSV.parse`, with its strict quoting rules and messages.
+    static func scan(_ file: AgreementInputFile, _ body: (_ line: Int, _ fields: [String]) throws -> Void) throws {
+        var text = file.text
+        let quoteFree = text.withUTF8 { !$0.contains(UInt8(ascii: "\"")) }
+        guard quoteFree else {
+            for record in try parse(file) { try body(record.line, record.fields) }
+            return
+        }
+        try text.withUTF8 { bytes in
+            let comma = UInt8(ascii: ","), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+            var fields: [String] = []
+            fields.reserveCapacity(8)
+            var line = 1, position = 0, fieldStart = 0
+            while position <= bytes.count {
+                let byte: UInt8? = position < bytes.count ? bytes[position] : nil
+                if byte == comma || byte == lf || byte == cr || byte == nil {
+                    fields.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[fieldStart..<position]), as: UTF8.self))
+                    if byte == comma {
+                        position += 1
+                        fieldStart = position
+                        continue
+                    }
+                    // End of a record: a blank line (one empty field) is skipped, as CSV.parse does.
+                    if !(fields.count == 1 && fields[0].isEmpty) { try body(line, fields) }
+                    fields.removeAll(keepingCapacity: true)
+                    if byte == nil { break }
+                    position += (byte == cr && position + 1 < bytes.count && bytes[position + 1] == lf) ? 2 : 1
+                    line += 1
+                    fieldStart = position
+                    if position == bytes.count { break }
+                    continue
+                }
+                position += 1
+            }
+        }
     }
 
     static func parse(_ file: AgreementInputFile) throws -> [CSVRecord] {
