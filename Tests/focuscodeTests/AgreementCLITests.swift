@@ -80,7 +80,8 @@ final class AgreementCLITests: XCTestCase {
     func testUndefinedCoefficientsAreNotComputable() throws {
         let file = cli.write("small.csv", Self.small)
         let codes = cli.write("codes.csv", "code\nx\ny\nz\n")
-        let screen = try cli.run(["agreement", "--codings", file, "--codes", codes])
+        // A wide screen keeps each reason on one line (narrower screens wrap it under the value column).
+        let screen = try cli.run(["agreement", "--codings", file, "--codes", codes], env: ["COLUMNS": "300"])
         XCTAssertEqual(screen.status, 0, screen.stderr)
         let block = screen.stdout.components(separatedBy: "code:z")[1].components(separatedBy: "\npooled")[0]
         func line(_ start: String) -> String {
@@ -93,6 +94,9 @@ final class AgreementCLITests: XCTestCase {
         XCTAssertTrue(line("Gwet's AC1").hasSuffix("  4  1.000"), block)
         XCTAssertFalse(block.lowercased().contains("nan"), block)
         XCTAssertTrue(screen.stdout.contains("Legend"))
+        let narrow = try cli.run(["agreement", "--codings", file, "--codes", codes], env: ["COLUMNS": "100"]).stdout
+        XCTAssertTrue(narrow.split(separator: "\n").allSatisfy { $0.count <= 100 }, narrow)
+        XCTAssertTrue(narrow.contains("not computable — coders ann and ben gave\n"), narrow)
 
         let csv = try cli.run(["agreement", "--codings", file, "--codes", codes, "--format", "csv"]).stdout
         XCTAssertTrue(csv.contains("\ncode:z,cohen_kappa.pair,ann|ben,,undefined,3\n"), csv)
@@ -154,6 +158,7 @@ final class AgreementCLITests: XCTestCase {
         try expect(["agreement", "--codings", good, "--coders", cli.write("c.csv", "coder\nann\nann\n")], 65, "c.csv:3: 'ann' is listed twice")
         try expect(["agreement", "--codings", good, "--codes", cli.write("k.csv", "code\nx\n")], 65, "small.csv:5: code 'y' is not in k.csv")
         try expect(["agreement", "--codings", cli.write("x.csv", "unit,coder,code\nu1,ann,x\nu1,ann,y\n"), "--exclusive"], 65, "x.csv:3: coder 'ann' already gave unit 'u1' the code 'x' (x.csv:2)")
+        try expect(["agreement", "--codings", good, "--output", "/nonexistent-folder/out.csv"], 73, "cannot create /nonexistent-folder/out.csv")
         try expect(["agreement", "--codings", good, "--bootstrap", "-1"], 64)
         try expect(["agreement", "--units", good], 64, "--units goes with --codings")
         try expect(["agreement", "--codings", good, "--group", "FG1"], 64)
@@ -169,7 +174,7 @@ final class AgreementCLITests: XCTestCase {
         let help = try cli.run(["--help"]).stdout
         XCTAssertTrue(help.contains("  agreement "))
         XCTAssertTrue(help.contains("  reconcile "))
-        XCTAssertTrue(try cli.run(["agreement", "--help"]).stdout.contains("focuscode agreement --codings coded_elsewhere.csv"))
+        XCTAssertTrue(try cli.run(["agreement", "--help"]).stdout.contains("focuscode agreement --codings elsewhere.csv"))
         XCTAssertTrue(try cli.run(["reconcile", "--help"]).stdout.contains("focuscode reconcile --coders coder_a,coder_b --rule majority"))
     }
 

@@ -156,7 +156,10 @@ public struct AgreementTerminalRenderer: AgreementReportRenderer {
                     line += pad(AgreementFormatting.value(row), valueWidth)
                     if bootstrapped { line += "  " + AgreementFormatting.interval(row) }
                 } else {
-                    line += AgreementFormatting.value(row)
+                    // The reason runs on below the value column rather than past the screen's edge.
+                    let indent = String(repeating: " ", count: line.count)
+                    let room = max(30, maxWidth - line.count)
+                    line += Self.wrapWords(AgreementFormatting.value(row), width: room).joined(separator: "\n" + indent)
                 }
                 out += line.trimmingTrailingSpaces() + "\n"
             }
@@ -164,6 +167,20 @@ public struct AgreementTerminalRenderer: AgreementReportRenderer {
         out += "\nLegend\n"
         for line in AgreementFormatting.legend(document) { out += wrap("• " + line, indent: "  ") }
         return out
+    }
+
+    /// Words of `text` in lines of at most `width` characters (a longer word gets a line of its own).
+    static func wrapWords(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ") {
+            if current.isEmpty { current = String(word) } else if current.count + 1 + word.count <= width { current += " " + word } else {
+                lines.append(current)
+                current = String(word)
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines.isEmpty ? [""] : lines
     }
 
     private func wrap(_ text: String, indent: String) -> String {

@@ -9,25 +9,18 @@ extension FocusCode {
         static let configuration = CommandConfiguration(
             abstract: "Inter-coder agreement per code, pooled and per exclusive branch, or the list of disagreements.",
             discussion: """
-                The unit is the excerpt. Per code, each coder's value is 1 (applied), 0 (reviewed, not
-                applied) or missing (not reviewed); a theme counts as applied when any of its subthemes is
-                (roll-up), a subtheme counts its own codings. The consensus coder is never a rater.
-                Coefficients: percent agreement (per pair, mean, unit mean, Krippendorff's 1 − D_o),
-                Cohen's κ per pair and their mean (Light), Scott's π, Fleiss' κ (complete cases and
-                Gwet's form), Krippendorff's α (nominal), Gwet's AC1. Undefined values are shown as
-                "not computable" with the reason. See Docs/agreement.md.
+                The unit is the excerpt. Per code, each coder's value is 1 (applied), 0 (reviewed, not applied) or missing (not reviewed); a theme counts as applied when any of its subthemes is (roll-up), a subtheme counts its own codings. The consensus coder is never a rater. Coefficients: percent agreement (per pair, mean, unit mean, Krippendorff's 1 − D_o), Cohen's κ per pair and their mean (Light), Scott's π, Fleiss' κ (complete cases and Gwet's form), Krippendorff's α (nominal), Gwet's AC1. Undefined values are shown as "not computable" with the reason. See Docs/agreement.md.
 
-                Without --codings it reads the project; with --codings it reads long-form CSV coded
-                elsewhere (unit,coder,code; an empty code = saw the unit, applied none; no row = missing),
-                and then --coders/--codes/--units name one-column CSV files (headers coder, code, unit).
+                Without --codings it reads the project; with --codings it reads long-form CSV coded elsewhere (unit,coder,code; an empty code = saw the unit, applied none; no row = missing), and then --coders, --codes and --units name one-column CSV files (headers coder, code, unit).
 
                 Examples:
                   focuscode agreement
                   focuscode agreement --level 1 --bootstrap 2000 --seed 7
-                  focuscode agreement --coders coder_a,coder_b --codes "Offender profiles" --group FG1
+                  focuscode agreement --codes "Offender profiles" --group FG1
+                  focuscode agreement --coders coder_a,coder_b --level 1
                   focuscode agreement --format csv --output agreement.csv
                   focuscode agreement --disagreements
-                  focuscode agreement --codings coded_elsewhere.csv --coders coders.csv --exclusive
+                  focuscode agreement --codings elsewhere.csv --coders coders.csv --exclusive
                 """)
 
         @OptionGroup var project: ProjectOptions

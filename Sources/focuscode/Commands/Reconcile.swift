@@ -7,27 +7,20 @@ extension FocusCode {
         static let configuration = CommandConfiguration(
             abstract: "Write the consensus coding from several coders, by a rule or interactively.",
             discussion: """
-                The consensus is stored as the reserved coder 'consensus'. Only excerpts that every chosen
-                coder reviewed are reconciled. Rules work on the codes as applied (no roll-up):
-                  majority      a code is applied when more than half of the coders applied it; a tie
-                                (exactly half) is not applied and the excerpt is listed as unresolved
-                  union         a code is applied when any coder applied it
-                  intersection  a code is applied only when every coder applied it
-                  prefer:NAME   NAME's codes are taken as they are
-                A rule writes every excerpt in one transaction and each decision goes to the audit log.
-                It refuses to overwrite an existing consensus unless --replace.
+                The consensus is stored as the reserved coder 'consensus'. Only excerpts that every chosen coder reviewed are reconciled. Rules work on the codes as applied (no roll-up); a code is applied when
+                  majority      more than half of the coders applied it
+                  union         any coder applied it
+                  intersection  every coder applied it
+                  prefer:NAME   NAME applied it (NAME's codes are taken as they are)
+                A majority tie (exactly half) is not applied, and the excerpt is listed as unresolved. A rule writes every excerpt in one transaction and each decision goes to the audit log. It refuses to overwrite an existing consensus unless --replace.
 
-                Without --rule, an interactive session walks through the disagreements in the terminal:
-                excerpts on which the coders agree are taken as they are, then each code they differ on is
-                shown with the excerpt and who applied it. Keys: a apply, r reject, s skip the excerpt,
-                u undo, q quit. An excerpt is written when its last code is decided, so quitting and
-                running the command again resumes where you left off.
+                Without --rule, an interactive session walks through the disagreements in the terminal: excerpts on which the coders agree are taken as they are, then each code they differ on is shown with the excerpt and who applied it. Keys: a apply, r reject, s skip the excerpt, u undo, q quit. An excerpt is written when its last code is decided, so quitting and running the command again resumes where you left off.
 
                 Examples:
                   focuscode reconcile --coders coder_a,coder_b
                   focuscode reconcile --coders coder_a,coder_b --rule majority
                   focuscode reconcile --coders coder_a,coder_b --rule prefer:coder_a --replace
-                  focuscode reconcile --coders coder_a,coder_b --rule union --group FG2 --format csv
+                  focuscode reconcile --coders coder_a,coder_b --rule union --format csv
                 """)
 
         @OptionGroup var project: ProjectOptions
