@@ -78,6 +78,7 @@ public struct Anonymiser: TurnPreparing {
     private var current = DocumentRedactions(fileName: "")
     private var itemIndex: [String: Int] = [:]
     private var candidateIndex: [String: Int] = [:]
+    private var speakersSeen = Set<String>()
 
     /// Reads the project's placeholders and decisions and checks the key file.
     /// `writing`: false for a preview, which must neither need nor write anything.
@@ -128,12 +129,19 @@ public struct Anonymiser: TurnPreparing {
         current = DocumentRedactions(fileName: fileName)
         itemIndex = [:]
         candidateIndex = [:]
-        if options.detect, options.speakerNames { for label in speakers { redactor.lexicon.addSpeakerLabel(label) } }
+        if options.detect, options.speakerNames { for label in speakers { addSpeaker(label) } }
+    }
+
+    /// Adds a speaker's name to the matcher, and gives it a placeholder now: a later import that
+    /// mentions this person without their label (or a names list) then still finds them by digest.
+    private mutating func addSpeaker(_ label: String) {
+        guard speakersSeen.insert(label).inserted else { return }
+        for name in redactor.lexicon.addSpeakerLabel(label) { _ = redactor.registry.placeholder(for: name, kind: .name) }
     }
 
     public mutating func prepare(_ turn: Turn) -> Turn {
         guard options.detect else { return turn }
-        if options.speakerNames, let speaker = turn.speaker { redactor.lexicon.addSpeakerLabel(speaker) }
+        if options.speakerNames, let speaker = turn.speaker { addSpeaker(speaker) }
         let outcome = redactor.redact(turn.text)
         record(outcome.replacements)
         for c in outcome.candidates {

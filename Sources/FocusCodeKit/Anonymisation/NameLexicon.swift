@@ -68,13 +68,16 @@ struct NameLexicon {
 
     /// Adds the person's name in a speaker label ("DC Ruth Baker" → "Ruth Baker", "Ruth", "Baker");
     /// role labels such as "Moderator" or "Speaker 2" name no one and add nothing.
-    mutating func addSpeakerLabel(_ label: String) {
-        let bytes = Array(label.utf8)
-        let words = Tokenizer.tokens(bytes).filter { !$0.flags.contains(.hasDigit) }.map { $0.lowercased(in: bytes) }
-        if words.isEmpty || words.contains(where: { Self.roleWords.contains($0) }) { return }
-        let name = words.filter { !Self.titles.contains($0) }
-        guard !name.isEmpty else { return }
+    /// Returns the names found (as written: the full name, then its parts), empty for a role label.
+    @discardableResult
+    mutating func addSpeakerLabel(_ label: String) -> [String] {
+        let words = label.split(whereSeparator: \.isWhitespace).map(String.init)
+            .filter { !$0.contains(where: \.isNumber) }
+        if words.isEmpty || words.contains(where: { Self.roleWords.contains(WordNormaliser.words($0)) }) { return [] }
+        let name = words.filter { !Self.titles.contains(WordNormaliser.words($0)) && !WordNormaliser.words($0).isEmpty }
+        guard !name.isEmpty else { return [] }
         add(name.joined(separator: " "), kind: .name, parts: true)
+        return name.count > 1 ? [name.joined(separator: " ")] + name : name
     }
 
     private mutating func insert(_ words: [String], kind: IdentifierKind) {

@@ -60,7 +60,7 @@ extension FocusCode {
         }
 
         func run() throws {
-            let opened = try project.open()
+            let opened = preview ? try project.openReadOnly() : try project.open()
             var options = ImportOptions(group: group, moderators: moderator, format: inputFormat, dryRun: dryRun)
             options.pseudonyms = try anonymisation.pseudonymMapping()
             var anonymiser = try Anonymiser(project: opened, options: try anonymisation.options(), writing: !preview)

@@ -84,7 +84,7 @@ final class DetectorTests: XCTestCase {
     func testSpeakerLabelsGiveNamesButRolesDoNot() {
         var a = makeRedactor(speakers: ["DC Ruth Baker", "Moderator", "Speaker 2", "Paul"])
         XCTAssertEqual(a.redacted("Thanks Ruth, and Paul. Baker agreed. The moderator and speaker spoke."),
-                       "Thanks [NAME-1], and [NAME-2]. [NAME-3] agreed. The moderator and speaker spoke.")
+                       "Thanks [NAME-2], and [NAME-4]. [NAME-3] agreed. The moderator and speaker spoke.")
     }
 
     func testPlacesAndOrganisationsFromLists() {
