@@ -239,6 +239,21 @@ final class AnonymiseCLITests: XCTestCase {
         XCTAssertEqual(ok.stdout, "excerpt,speaker,start,end,words,text\nFG2-0001,P02,,,2,Ruth again.\n")
     }
 
+    func testNoDetectStoresTextAsReadAndTheReviewListShowsWhatDetectorsWouldReplace() throws {
+        XCTAssertEqual(try run(["init"]).status, 0)
+        let file = write("notes.txt", "Ruth: Mail me at ruth@example.org or ring 07700 900123.\nModerator: Thanks, Ruth.\n")
+        let r = try run(["import", file, "--group", "FG1", "--no-detect"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("anonymisation: off (--no-detect); text stored as read"), r.stdout)
+        XCTAssertEqual(try run(["excerpts", "--format", "csv"]).stdout,
+                       "excerpt,speaker,start,end,words,text\nFG1-0001,P01,,,8,Mail me at ruth@example.org or ring 07700 900123.\nFG1-0002,Moderator,,,2,\"Thanks, Ruth.\"\n")
+        let review = try run(["anonymise", "review", "--format", "csv"]).stdout
+        XCTAssertTrue(review.contains("ruth@example.org,detected EMAIL,1,FG1-0001,"), review)
+        XCTAssertTrue(review.contains("07700 900123,detected PHONE,1,FG1-0001,"), review)
+        XCTAssertTrue(review.contains("Ruth,capitalised,1,FG1-0002,"), review)
+        XCTAssertEqual(try run(["import", file, "--group", "FG1", "--no-detect", "--names", file]).status, 64)
+    }
+
     func testDemoShowsTheAnonymisationSummary() throws {
         let r = try run(["demo", "--project", dir.appendingPathComponent("project/demo.sqlite").path])
         XCTAssertEqual(r.status, 0, r.stderr)

@@ -39,10 +39,7 @@ struct KeyContext {
     /// Loads (or starts) the key file at `path` and checks that it belongs to the project.
     /// `writing`: the command will write it, so the folder rule applies.
     static func resolve(path: String?, state: AnonymisationState, projectPath: String, writing: Bool, force: Bool) throws -> KeyContext? {
-        guard let path else {
-            if writing, state.binding != nil { throw AnonymisationError.keyRequired }
-            return nil
-        }
+        guard let path else { return nil }
         let existing = try KeyFile.load(path: path)
         let context: KeyContext
         if let binding = state.binding {

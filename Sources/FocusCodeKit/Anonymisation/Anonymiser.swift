@@ -85,8 +85,10 @@ public struct Anonymiser: TurnPreparing {
     public init(project: Project, options: AnonymisationOptions, writing: Bool = true) throws {
         let state = try project.read { db in try AnonymisationState.load(db) }
         if options.keyPath != nil, !options.detect, state.binding == nil { throw AnonymisationError.keyFileNotNeeded }
+        // With a key file, detection needs it to keep placeholders consistent; in key mode even
+        // speaker pseudonyms do (their digests are keyed by it). A preview needs it as much.
+        if options.keyPath == nil, state.binding != nil, options.detect || state.keying == .key { throw AnonymisationError.keyRequired }
         let key = try KeyContext.resolve(path: options.keyPath, state: state, projectPath: project.path, writing: writing, force: options.force)
-        if writing, state.keying == .key, key == nil { throw AnonymisationError.keyRequired }
         self.init(options: options, state: state, key: key)
     }
 

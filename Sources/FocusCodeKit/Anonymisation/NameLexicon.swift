@@ -34,7 +34,9 @@ struct NameLexicon {
     }
 
     private(set) var entries: [Entry] = []
-    private var byFirstWord: [UInt64: [Int32]] = [:]
+    /// First word's hash → index into `buckets` (entries sharing that first word, longest first).
+    private var byFirstWord = WordHashMap<Int32>()
+    private var buckets: [[Int32]] = []
     private var seen: Set<String> = []
 
     var isEmpty: Bool { entries.isEmpty }
@@ -87,16 +89,20 @@ struct NameLexicon {
                           requiresCapital: words.allSatisfy { CommonWords.contains($0) || $0.count < 2 })
         let index = Int32(entries.count)
         entries.append(entry)
-        var bucket = byFirstWord[FNV1a.hash(entry.words[0]), default: []]
-        bucket.append(index)
-        bucket.sort { entries[Int($0)].words.count > entries[Int($1)].words.count }
-        byFirstWord[FNV1a.hash(entry.words[0])] = bucket
+        let hash = FNV1a.hash(entry.words[0])
+        if let b = byFirstWord[hash] {
+            buckets[Int(b)].append(index)
+            buckets[Int(b)].sort { entries[Int($0)].words.count > entries[Int($1)].words.count }
+        } else {
+            byFirstWord[hash] = Int32(buckets.count)
+            buckets.append([index])
+        }
     }
 
     /// The longest entry matching the words from `t` on: its index and the number of words.
     func match(_ tokens: [Token], at t: Int, in bytes: [UInt8]) -> (entry: Int, words: Int)? {
-        guard let bucket = byFirstWord[tokens[t].hash] else { return nil }
-        for index in bucket {
+        guard let b = byFirstWord[tokens[t].hash] else { return nil }
+        for index in buckets[Int(b)] {
             let entry = entries[Int(index)]
             if entry.requiresCapital, !tokens[t].flags.contains(.capitalised) { continue }
             guard t + entry.words.count <= tokens.count else { continue }

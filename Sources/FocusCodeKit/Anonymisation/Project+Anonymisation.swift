@@ -116,9 +116,9 @@ extension Project {
         let needle = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !needle.isEmpty else { throw AnonymisationError.emptyText }
         let state = try read { db in try AnonymisationState.load(db) }
+        if kind != nil, keyPath == nil, state.binding != nil { throw AnonymisationError.keyRequired }
         let key = try KeyContext.resolve(path: kind == nil ? nil : keyPath, state: state, projectPath: path,
                                          writing: kind != nil, force: force)
-        if kind != nil, state.keying == .key, key == nil { throw AnonymisationError.keyRequired }
         let result = try write { db -> DecisionResult in
             // Secure delete: the pages that held the original are overwritten with zeros, not just freed.
             try db.execute(sql: "PRAGMA secure_delete = ON")

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// Placeholders of a project: found again by a keyed digest of the normalised original, never by the original.
@@ -11,6 +12,7 @@ struct PlaceholderRegistry {
 
     /// The HMAC key of the digests: the project's salt, or the key file's secret.
     let digestKey: String
+    private let key: SymmetricKey
     private(set) var all: [Placeholder] = []
     private var byDigest: [String: Int] = [:]
     private var next: [IdentifierKind: Int] = [:]
@@ -18,10 +20,12 @@ struct PlaceholderRegistry {
     private(set) var firstNew: Int = 0
     /// The original behind each placeholder seen in this run (memory only: for the key file and previews).
     private(set) var originals: [Int: String] = [:]
+    /// Normalised original → index in `all`, or -1 when the project has no placeholder for it.
     private var byNormalised: [String: Int] = [:]
 
     init(digestKey: String, existing: [Placeholder]) {
         self.digestKey = digestKey
+        key = Digest.symmetricKey(hex: digestKey)
         for p in existing {
             byDigest[p.digest] = all.count
             all.append(p)
@@ -38,12 +42,14 @@ struct PlaceholderRegistry {
         Digest.hmacHex("original\u{0}" + normalised, keyHex: key)
     }
 
+    func digest(_ normalised: String) -> String { Digest.hmacHex("original\u{0}" + normalised, key: key) }
+
     /// The index of the placeholder of a normalised original, if the project has one.
     mutating func lookup(normalised: String) -> Int? {
-        if let index = byNormalised[normalised] { return index }
-        guard let index = byDigest[Self.digest(normalised, key: digestKey)] else { return nil }
-        byNormalised[normalised] = index
-        return index
+        if let index = byNormalised[normalised] { return index >= 0 ? index : nil }
+        let found = byDigest[digest(normalised)]
+        if byNormalised.count < 1_000_000 { byNormalised[normalised] = found ?? -1 }
+        return found
     }
 
     /// The placeholder for an original, made if new.
@@ -53,7 +59,7 @@ struct PlaceholderRegistry {
         if let found = lookup(normalised: normalised) {
             index = found
         } else {
-            let digest = Self.digest(normalised, key: digestKey)
+            let digest = digest(normalised)
             let number = next[kind] ?? 1
             next[kind] = number + 1
             index = all.count
@@ -114,7 +120,7 @@ struct Redactor {
     var findCandidates = true
 
     private struct TokenInfo { var common: Bool; var remembered: Int32 }   // remembered: -2 unknown, -1 none
-    private var tokenCache: [UInt64: TokenInfo] = [:]
+    private var tokenCache = WordHashMap<TokenInfo>(capacity: 65_536)
     private var keepCache: [String: Bool] = [:]
     private static let cacheLimit = 500_000
 

@@ -144,3 +144,65 @@ enum Tokenizer {
         return tokens
     }
 }
+
+/// A hash map from 64-bit word hashes to values: open addressing, linear probing. The words'
+/// FNV hashes are already well mixed, so this skips the SipHash that `Dictionary` runs on every
+/// look-up (which was the largest single cost of matching a million turns).
+struct WordHashMap<Value> {
+    private var keys: [UInt64]
+    private var values: [Value?]
+    private var mask: Int
+    private(set) var count = 0
+
+    init(capacity: Int = 1024) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        keys = Array(repeating: 0, count: size)
+        values = Array(repeating: nil, count: size)
+        mask = size - 1
+    }
+
+    /// 0 marks an empty slot, so a hash of 0 is stored as 1.
+    @inline(__always) private static func key(_ k: UInt64) -> UInt64 { k == 0 ? 1 : k }
+    @inline(__always) private func slot(_ k: UInt64) -> Int { Int(truncatingIfNeeded: (k &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask }
+
+    subscript(_ hash: UInt64) -> Value? {
+        get {
+            let k = Self.key(hash)
+            var i = slot(k)
+            while true {
+                let stored = keys[i]
+                if stored == k { return values[i] }
+                if stored == 0 { return nil }
+                i = (i + 1) & mask
+            }
+        }
+        set {
+            guard let newValue else { return }   // removal is never needed
+            let k = Self.key(hash)
+            var i = slot(k)
+            while keys[i] != 0 && keys[i] != k { i = (i + 1) & mask }
+            if keys[i] == 0 {
+                keys[i] = k
+                count += 1
+            }
+            values[i] = newValue
+            if count * 2 > keys.count { grow() }
+        }
+    }
+
+    private mutating func grow() {
+        let oldKeys = keys, oldValues = values
+        keys = Array(repeating: 0, count: oldKeys.count * 2)
+        values = Array(repeating: nil, count: oldKeys.count * 2)
+        mask = keys.count - 1
+        count = 0
+        for (i, k) in oldKeys.enumerated() where k != 0 {
+            var j = slot(k)
+            while keys[j] != 0 { j = (j + 1) & mask }
+            keys[j] = k
+            values[j] = oldValues[i]
+            count += 1
+        }
+    }
+}

@@ -166,6 +166,12 @@ final class AnonymiserTests: XCTestCase {
         }
     }
 
+    func testStoredFileNameIsAnonymisedToo() throws {
+        try importText("A: Hello.\nB: Yes.\n", name: "Sarah Jones interview.txt", group: "FG1",
+                       options: AnonymisationOptions(names: ["Sarah Jones"]))
+        XCTAssertEqual(try project.documents().map(\.fileName), ["[NAME-3] interview.txt"])
+    }
+
     func testPreviewWritesNothing() throws {
         try importText("A: Sarah.\nB: Yes.\n", name: "a.txt", group: "FG1")
         func snapshot() -> [Data?] { ["", "-wal"].map { FileManager.default.contents(atPath: project.path + $0) } }
