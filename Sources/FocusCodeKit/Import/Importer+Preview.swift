@@ -45,14 +45,12 @@ extension Importer {
                 SELECT ifnull(max(e.seq), 0) + 1 FROM excerpts e JOIN groups g ON g.id = e.group_id WHERE g.name = ?
                 """, arguments: [options.group]) ?? 1
             var seenHashes = Set<String>()
+            let speakers = try speakerLabels(loaded.map(\.forEachTurn))
             for file in loaded {
                 if try existingDocument(db, hash: file.hash) != nil || !seenHashes.insert(file.hash).inserted {
                     files.append(ImportPreview(file: file.fileName, group: options.group, alreadyImported: true, turns: []))
                     continue
                 }
-                var speakers: [String] = []
-                var seen = Set<String>()
-                try file.forEachTurn { turn in if let s = turn.speaker, seen.insert(s).inserted { speakers.append(s) } }
                 preparer.beginDocument(fileName: file.fileName, speakers: speakers)
                 _ = preparer.storedFileName(file.fileName)
                 var turns: [ImportPreview.PreviewTurn] = []

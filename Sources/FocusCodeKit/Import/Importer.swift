@@ -68,11 +68,13 @@ public enum Importer {
     public static func importFiles(_ urls: [URL], into project: Project, options: ImportOptions,
                                    preparer: inout some TurnPreparing) throws -> [ImportSummary] {
         let loaded = try load(urls, options: options)
+        // The speakers of every file of the command, so that part 1 may name someone who speaks only in part 2.
+        let speakers = preparer.wantsSpeakers ? try speakerLabels(loaded.map(\.forEachTurn)) : []
         return try transaction(project, dryRun: options.dryRun) { db in
             var summaries: [ImportSummary] = []
             for file in loaded {
                 summaries.append(try store(file.forEachTurn, fileName: file.fileName, format: file.format, contentHash: file.hash,
-                                           db: db, options: options, preparer: &preparer))
+                                           db: db, options: options, preparer: &preparer, speakers: speakers))
             }
             if !options.dryRun { try preparer.willCommit(db) }
             return summaries
@@ -114,8 +116,9 @@ public enum Importer {
                                                 preparer: inout some TurnPreparing) throws -> ImportSummary where S.Element == Turn {
         try validateGroupName(options.group)
         return try transaction(project, dryRun: options.dryRun) { db in
-            let summary = try store({ body in for turn in turns { try body(turn) } }, fileName: fileName, format: format,
-                                    contentHash: contentHash, db: db, options: options, preparer: &preparer)
+            let forEachTurn: ((Turn) throws -> Void) throws -> Void = { body in for turn in turns { try body(turn) } }
+            let summary = try store(forEachTurn, fileName: fileName, format: format, contentHash: contentHash, db: db, options: options,
+                                    preparer: &preparer, speakers: preparer.wantsSpeakers ? try speakerLabels([forEachTurn]) : [])
             if !options.dryRun { try preparer.willCommit(db) }
             return summary
         }
@@ -145,20 +148,25 @@ public enum Importer {
         return result!
     }
 
+    /// Every speaker label of the given turn sequences, in order of first appearance (a first pass over large files).
+    static func speakerLabels(_ sequences: [((Turn) throws -> Void) throws -> Void]) throws -> [String] {
+        var speakers: [String] = []
+        var seen = Set<String>()
+        for forEachTurn in sequences {
+            try forEachTurn { turn in if let s = turn.speaker, seen.insert(s).inserted { speakers.append(s) } }
+        }
+        return speakers
+    }
+
     static func store(_ forEachTurn: ((Turn) throws -> Void) throws -> Void, fileName: String, format: TranscriptFormat,
                       contentHash: String, db: Database, options: ImportOptions,
-                      preparer: inout some TurnPreparing) throws -> ImportSummary {
+                      preparer: inout some TurnPreparing, speakers: [String]) throws -> ImportSummary {
         if let existing = try existingDocument(db, hash: contentHash) {
             return ImportSummary(file: fileName, format: format, group: existing, groupIsNew: false, alreadyImported: true,
                                  dryRun: options.dryRun, turns: 0, words: 0, skippedEmptyTurns: 0,
                                  firstRef: nil, lastRef: nil, speakers: [])
         }
-        var speakers: [String] = []
-        if preparer.wantsSpeakers {
-            // Every label first, so that a name is found even where it is said before its speaker first speaks.
-            var seen = Set<String>()
-            try forEachTurn { turn in if let s = turn.speaker, seen.insert(s).inserted { speakers.append(s) } }
-        }
+        // Every label first, so that a name is found even where it is said before its speaker first speaks.
         preparer.beginDocument(fileName: fileName, speakers: speakers)
         var run = try ImportRun(db: db, options: options, fileName: fileName, storedName: preparer.storedFileName(fileName),
                                 format: format, hash: contentHash, labelKey: preparer.labelDigestKey)

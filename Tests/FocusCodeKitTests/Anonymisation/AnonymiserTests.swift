@@ -166,6 +166,17 @@ final class AnonymiserTests: XCTestCase {
         }
     }
 
+    func testSpeakerNamedInAnotherPartOfTheSameImportBeforeTheySpeak() throws {
+        let part1 = dir.write("part1.txt", "Moderator: Gareth will join us later. Welcome, Ruth.\nRuth: Thanks.\n")
+        let part2 = dir.write("part2.txt", "Gareth: Sorry I'm late; Ruth told me.\nModerator: Welcome.\n")
+        var anonymiser = try Anonymiser(project: project, options: AnonymisationOptions())
+        _ = try Importer.importFiles([part1, part2], into: project, options: ImportOptions(group: "FG1"), preparer: &anonymiser)
+        XCTAssertEqual(try texts("FG1"), ["[NAME-2] will join us later. Welcome, [NAME-1].", "Thanks.",
+                                          "Sorry I'm late; [NAME-1] told me.", "Welcome."])
+        XCTAssertEqual(anonymiser.documents.map(\.total), [2, 1])
+        XCTAssertEqual(try project.redactionSummary().map(\.count), [2, 1])
+    }
+
     func testStoredFileNameIsAnonymisedToo() throws {
         try importText("A: Hello.\nB: Yes.\n", name: "Sarah Jones interview.txt", group: "FG1",
                        options: AnonymisationOptions(names: ["Sarah Jones"]))
