@@ -59,14 +59,14 @@ final class AnonymiseCLITests: XCTestCase {
     /// What must not appear, in lower case: each original; its digits (phones) or its letters and
     /// digits without spaces (codes); and each of its words that occurs nowhere else in the fixture
     /// (the full-text index stores words one by one).
-    static func needles(_ items: [Planted.Item], labels: [String]) throws -> [String: String] {
+    static func needles(_ items: [Planted.Item], labels: [String], emptyProject emptyURL: URL) throws -> [String: String] {
         let source = try String(contentsOf: anonymise.appendingPathComponent("planted.txt"), encoding: .utf8)
         var residual = source
         for item in items.sorted(by: { $0.text.count > $1.text.count }) { residual = residual.replacingOccurrences(of: item.text, with: " ") }
         for label in labels { residual = residual.replacingOccurrences(of: "\n\(label):", with: "\n") }
         residual = residual.lowercased()
         // Words that any project file holds (table names such as project_info) are not leaks.
-        let emptyProject = String(decoding: (try? Data(contentsOf: emptyProjectURL())) ?? Data(), as: UTF8.self).lowercased()
+        let emptyProject = String(decoding: (try? Data(contentsOf: emptyURL)) ?? Data(), as: UTF8.self).lowercased()
         var needles: [String: String] = [:]
         for text in items.map(\.text) + labels {
             if !residual.contains(text.lowercased()) { needles[text.lowercased()] = text }
@@ -84,17 +84,10 @@ final class AnonymiseCLITests: XCTestCase {
         return needles
     }
 
-    /// A new, empty project file (made once), for the words every project holds.
-    static func emptyProjectURL() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("fc-anon-empty-\(getpid()).sqlite")
-        if !FileManager.default.fileExists(atPath: url.path) {
-            let process = Process()
-            process.executableURL = CLITests.binary
-            process.arguments = ["init", "--project", url.path]
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-        }
+    /// A new, empty project file in the test's folder, for the words every project holds.
+    func emptyProjectURL() throws -> URL {
+        let url = dir.appendingPathComponent("input/empty.sqlite")
+        if !FileManager.default.fileExists(atPath: url.path) { try run(["init", "--project", url.path]) }
         return url
     }
 
@@ -114,8 +107,8 @@ final class AnonymiseCLITests: XCTestCase {
     func testNothingPlantedLeaksIntoTheProjectListingsOrMessages() throws {
         let planted = try JSONDecoder().decode(Planted.self, from: Data(contentsOf: Self.anonymise.appendingPathComponent("planted.json")))
         let sure = planted.planted.filter { $0.review != true }
-        let sureNeedles = try Self.needles(sure, labels: planted.labels)
-        let allNeedles = try Self.needles(planted.planted, labels: planted.labels)
+        let sureNeedles = try Self.needles(sure, labels: planted.labels, emptyProject: try emptyProjectURL())
+        let allNeedles = try Self.needles(planted.planted, labels: planted.labels, emptyProject: try emptyProjectURL())
         XCTAssertGreaterThan(sureNeedles.count, sure.count)
 
         XCTAssertEqual(try run(["init"]).status, 0)
