@@ -2,6 +2,7 @@
 //
 //   swift build -c release && .build/release/focuscode-bench import [--turns 1000000] [--work DIR]
 //   swift build -c release && .build/release/focuscode-bench themes [--excerpts 1000000] [--codings 3000000] [--groups 20] [--work DIR]
+//   swift build -c release && .build/release/focuscode-bench anonymise [--turns 1000000] [--work DIR]
 //   swift build -c release && .build/release/focuscode-bench agreement   (see AgreementBench.swift)
 //
 // Not part of `swift test`: benchmarks are measured on a release build, never as timed unit tests.
@@ -164,9 +165,10 @@ func benchImport() throws {
     let baseline = spawn(sqlite3, [basePath], stdin: script.path)
 
     // 3. FocusCode: init, then import the transcript file (read, parse, pseudonymise, store, index) in one transaction.
+    // Without detectors, like the baseline; `focuscode-bench anonymise` measures what they add.
     let projectPath = work.appendingPathComponent("project.sqlite").path
     _ = spawn(focuscode, ["init", "--project", projectPath])
-    let ours = spawn(focuscode, ["import", transcript.path, "--group", "G1", "--project", projectPath])
+    let ours = spawn(focuscode, ["import", transcript.path, "--group", "G1", "--project", projectPath, "--no-detect"])
     precondition(ours.status == 0, "focuscode import failed with status \(ours.status)")
     let project = try Project.open(at: projectPath)
     let stored = try project.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM excerpts")! }
@@ -210,12 +212,102 @@ func benchImport() throws {
         """)
 }
 
+/// The same 1,000,000-turn import twice in one run: without detectors (`--no-detect`), and with
+/// every detector on, a 1,000-entry name list, place and organisation lists and a custom pattern.
+/// About one turn in ten carries an identifier (a name, a place, an e-mail address, a phone number…).
+func benchAnonymise() throws {
+    let turns = Int(option("--turns", "1000000"))!
+    let work = URL(fileURLWithPath: option("--work", FileManager.default.temporaryDirectory.appendingPathComponent("focuscode-bench-anon").path))
+    try? FileManager.default.removeItem(at: work)
+    try FileManager.default.createDirectory(at: work.appendingPathComponent("keys"), withIntermediateDirectories: true)
+    let focuscode = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("focuscode").path
+
+    // Invented names from syllables (never ordinary words), 1,000 distinct "First Last".
+    var rng = SplitMix64(state: 2024)
+    let syllables = ["tav", "rin", "osk", "ell", "mar", "vek", "lun", "dor", "qua", "zel", "bri", "fen", "gor", "hal", "jas", "kel",
+                     "nim", "pol", "ryn", "sul", "tor", "ulv", "wyn", "yar"]
+    func invented(_ parts: Int) -> String {
+        let word = (0..<parts).map { _ in syllables[rng.below(syllables.count)] }.joined()
+        return word.prefix(1).uppercased() + word.dropFirst()
+    }
+    var names: [String] = []
+    var seen = Set<String>()
+    while names.count < 1000 {
+        let name = invented(2) + " " + invented(3)
+        if seen.insert(name).inserted { names.append(name) }
+    }
+    let places = (0..<50).map { _ in invented(3) + "ton" }
+    let organisations = (0..<20).map { _ in invented(2) + " Trust" }
+    try names.joined(separator: "\n").write(to: work.appendingPathComponent("names.txt"), atomically: true, encoding: .utf8)
+    try places.joined(separator: "\n").write(to: work.appendingPathComponent("places.txt"), atomically: true, encoding: .utf8)
+    try organisations.joined(separator: "\n").write(to: work.appendingPathComponent("organisations.txt"), atomically: true, encoding: .utf8)
+    try "STAFF_ID\t\\bEM-\\d{5}\\b\n".write(to: work.appendingPathComponent("patterns.txt"), atomically: true, encoding: .utf8)
+
+    let transcript = work.appendingPathComponent("turns.csv")
+    _ = FileManager.default.createFile(atPath: transcript.path, contents: nil)
+    let t = try FileHandle(forWritingTo: transcript)
+    let vocabulary = Vocabulary()
+    var buffer = "speaker,text\n"
+    var planted = 0
+    for i in 1...turns {
+        var text = vocabulary.turn(&rng)
+        switch rng.below(100) {
+        case 0..<5: text += " As " + names[rng.below(names.count)].split(separator: " ")[0] + " said."; planted += 1
+        case 5..<7: text += " Ask " + names[rng.below(names.count)] + " about it."; planted += 1
+        case 7: text += " It was near " + places[rng.below(places.count)] + "."; planted += 1
+        case 8: text += " Mail p\(rng.below(500))@example.org today."; planted += 1
+        case 9: text += " Ring 07700 900\(100 + rng.below(900))."; planted += 1
+        case 10 where rng.below(5) == 0: text += " Staff EM-\(10000 + rng.below(89999))."; planted += 1
+        default: break
+        }
+        buffer += "Speaker \(rng.below(40)),\(text)\n"
+        if i % 10_000 == 0 { t.write(Data(buffer.utf8)); buffer = "" }
+    }
+    t.write(Data(buffer.utf8))
+    try t.close()
+    let mb = Double((try FileManager.default.attributesOfItem(atPath: transcript.path)[.size] as! Int)) / 1_000_000
+
+    let plainPath = work.appendingPathComponent("plain.sqlite").path
+    let defaultPath = work.appendingPathComponent("default.sqlite").path
+    let anonPath = work.appendingPathComponent("anonymised.sqlite").path
+    for path in [plainPath, defaultPath, anonPath] { _ = spawn(focuscode, ["init", "--project", path]) }
+    let plain = spawn(focuscode, ["import", transcript.path, "--group", "G1", "--project", plainPath, "--no-detect"])
+    precondition(plain.status == 0, "import --no-detect failed with status \(plain.status)")
+    // The default: shape detectors and speakers' names, no lists.
+    let standard = spawn(focuscode, ["import", transcript.path, "--group", "G1", "--project", defaultPath])
+    precondition(standard.status == 0, "import failed with status \(standard.status)")
+    let lists = ["--names", "names.txt", "--places", "places.txt", "--organisations", "organisations.txt", "--patterns", "patterns.txt"]
+        .map { $0.hasSuffix(".txt") ? work.appendingPathComponent($0).path : $0 }
+    let anonymised = spawn(focuscode, ["import", transcript.path, "--group", "G1", "--project", anonPath,
+                                      "--key", work.appendingPathComponent("keys/bench.key").path] + lists)
+    precondition(anonymised.status == 0, "anonymised import failed with status \(anonymised.status)")
+    let project = try Project.open(at: anonPath)
+    let counts = try project.redactionSummary()
+    let replaced = counts.map(\.count).reduce(0, +)
+    let byKind = counts.map { "\($0.kind) \($0.count)" }.joined(separator: ", ")
+
+    func f(_ x: Double, _ d: Int = 1) -> String { String(format: "%.\(d)f", x) }
+    print("""
+        ## Anonymisation: \(turns) turns, \(f(mb, 0)) MB of CSV, \(planted) turns with a planted identifier
+        | what | wall time | CPU time (user+sys) | peak memory |
+        |---|---|---|---|
+        | `focuscode import --no-detect` | \(f(plain.seconds)) s | \(f(plain.cpuSeconds)) s | \(f(plain.peakMB, 0)) MB |
+        | `focuscode import` (the default: shape detectors and speakers' names, no lists) | \(f(standard.seconds)) s | \(f(standard.cpuSeconds)) s | \(f(standard.peakMB, 0)) MB |
+        | `focuscode import` with every detector, 1,000 names, \(places.count) places, \(organisations.count) organisations, 1 pattern, key file | \(f(anonymised.seconds)) s | \(f(anonymised.cpuSeconds)) s | \(f(anonymised.peakMB, 0)) MB |
+        | ratio, default / --no-detect | \(f(standard.seconds / plain.seconds, 2))× | \(f(standard.cpuSeconds / plain.cpuSeconds, 2))× | |
+        | ratio, every detector / --no-detect (target ≤ 2×) | \(f(anonymised.seconds / plain.seconds, 2))× | \(f(anonymised.cpuSeconds / plain.cpuSeconds, 2))× | |
+
+        Replaced: \(replaced) (\(byKind))
+        """)
+}
+
 switch CommandLine.arguments.dropFirst().first {
 case "import": try benchImport()
 case "themes": try benchThemes()
+case "anonymise": try benchAnonymise()
 case "agreement": try benchAgreement()
 default:
-    print("usage: focuscode-bench import [--turns N] [--work DIR]\n       focuscode-bench themes [--excerpts N] [--codings N] [--groups N] [--work DIR]")
+    print("usage: focuscode-bench import|anonymise [--turns N] [--work DIR]\n       focuscode-bench themes [--excerpts N] [--codings N] [--groups N] [--work DIR]")
     print("       focuscode-bench agreement [--units N] [--coders N] [--codes N] [--work DIR] [--python PATH]")
     exit(64)
 }

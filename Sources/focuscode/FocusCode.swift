@@ -14,7 +14,7 @@ struct FocusCode: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Demo.self, Init.self, Import.self,
+            Demo.self, Init.self, Import.self, Anonymise.self,
             Groups.self, Documents.self, Participants.self,
             Excerpts.self, Show.self, Search.self,
             Report.self, Agreement.self, Reconcile.self,

@@ -15,6 +15,9 @@ struct ProjectOptions: ParsableArguments {
     }
 
     func open() throws -> Project { try Project.open(at: path) }
+
+    /// Opens the project without any write (for previews).
+    func openReadOnly() throws -> Project { try Project.openReadOnly(at: path) }
 }
 
 /// `--format` for listings.

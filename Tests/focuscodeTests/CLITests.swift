@@ -151,7 +151,7 @@ final class CLITests: XCTestCase {
     func testHelpListsCommandsWithExamples() throws {
         let help = try run(["--help"])
         XCTAssertEqual(help.status, 0)
-        for command in ["demo", "init", "import", "groups", "documents", "participants", "excerpts", "show", "search"] {
+        for command in ["demo", "init", "import", "anonymise", "groups", "documents", "participants", "excerpts", "show", "search"] {
             XCTAssertTrue(help.stdout.contains("  \(command) "), command)
             let sub = try run([command, "--help"])
             XCTAssertEqual(sub.status, 0, command)

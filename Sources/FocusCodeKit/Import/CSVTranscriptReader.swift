@@ -36,17 +36,20 @@ enum CSVTranscriptReader {
         init(header headerRecord: CSVRecord, file: String) throws(ImportError) {
             let header = CSVHeader(headerRecord)
             let headerLine = headerRecord.line
-            if let duplicate = header.duplicates.first {
-                throw .malformed(file: file, line: headerLine, problem: "the header names the column '\(duplicate)' more than once")
+            // Messages describe the header without quoting it: a file without a header has a
+            // turn there, and transcript text must never reach an error message.
+            if let duplicate = header.duplicates.first, let column = header.names.firstIndex(of: duplicate),
+               let again = header.names.lastIndex(of: duplicate) {
+                throw .malformed(file: file, line: headerLine, problem: "the header names the same column twice (columns \(column + 1) and \(again + 1))")
             }
-            let found = header.names.joined(separator: ",")
+            let found = "\(header.names.count) column\(header.names.count == 1 ? "" : "s")"
             guard let textColumn = header.index(of: "text") else {
                 throw .malformed(file: file, line: headerLine,
-                                 problem: "the header has no 'text' column (found '\(found)'); the first row must be e.g. speaker,text,start,end")
+                                 problem: "the header has no 'text' column (found \(found)); the first row must be e.g. speaker,text,start,end")
             }
             guard let speakerColumn = header.index(of: "speaker") else {
                 throw .malformed(file: file, line: headerLine,
-                                 problem: "the header has no 'speaker' column (found '\(found)'); the first row must be e.g. speaker,text,start,end")
+                                 problem: "the header has no 'speaker' column (found \(found)); the first row must be e.g. speaker,text,start,end")
             }
             count = header.names.count
             text = textColumn
@@ -85,7 +88,7 @@ enum CSVTranscriptReader {
         guard !value.isEmpty else { return nil }
         guard let ms = Timecode.secondsOrClock(Substring(value)) else {
             throw .malformed(file: file, line: record.line,
-                             problem: "bad \(name) time '\(value.prefix(40))'; use seconds (12.5), mm:ss or hh:mm:ss.mmm")
+                             problem: "bad \(name) time in column \(column + 1); use seconds (12.5), mm:ss or hh:mm:ss.mmm")
         }
         return ms
     }

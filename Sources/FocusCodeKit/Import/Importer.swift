@@ -13,13 +13,17 @@ public struct ImportOptions: Sendable {
     public var dryRun: Bool
     /// Who is importing, for the audit log.
     public var actor: String?
+    /// Pseudonyms chosen by the user: normalised speaker label (`Importer.normaliseLabel`) → pseudonym.
+    public var pseudonyms: [String: String]
 
-    public init(group: String, moderators: [String] = [], format: TranscriptFormat? = nil, dryRun: Bool = false, actor: String? = nil) {
+    public init(group: String, moderators: [String] = [], format: TranscriptFormat? = nil, dryRun: Bool = false, actor: String? = nil,
+                pseudonyms: [String: String] = [:]) {
         self.group = group
         self.moderators = moderators
         self.format = format
         self.dryRun = dryRun
         self.actor = actor
+        self.pseudonyms = pseudonyms
     }
 }
 
@@ -63,6 +67,22 @@ public enum Importer {
     /// With `options.dryRun` the same work runs and is rolled back, so the summary is exact.
     public static func importFiles(_ urls: [URL], into project: Project, options: ImportOptions,
                                    preparer: inout some TurnPreparing) throws -> [ImportSummary] {
+        let loaded = try load(urls, options: options)
+        // The speakers of every file of the command, so that part 1 may name someone who speaks only in part 2.
+        let speakers = preparer.wantsSpeakers ? try speakerLabels(loaded.map(\.forEachTurn)) : []
+        return try transaction(project, dryRun: options.dryRun) { db in
+            var summaries: [ImportSummary] = []
+            for file in loaded {
+                summaries.append(try store(file.forEachTurn, fileName: file.fileName, format: file.format, contentHash: file.hash,
+                                           db: db, options: options, preparer: &preparer, speakers: speakers))
+            }
+            if !options.dryRun { try preparer.willCommit(db) }
+            return summaries
+        }
+    }
+
+    /// Reads and checks every file (nothing is written): large CSV files are streamed later.
+    static func load(_ urls: [URL], options: ImportOptions) throws -> [LoadedFile] {
         try validateGroupName(options.group)
         var loaded: [LoadedFile] = []
         for url in urls {
@@ -87,14 +107,7 @@ public enum Importer {
             loaded.append(LoadedFile(fileName: fileName, format: format, hash: Digest.sha256Hex(data),
                                      forEachTurn: { body in for turn in turns { try body(turn) } }))
         }
-        return try transaction(project, dryRun: options.dryRun) { db in
-            var summaries: [ImportSummary] = []
-            for file in loaded {
-                summaries.append(try store(file.forEachTurn, fileName: file.fileName, format: file.format, contentHash: file.hash,
-                                           db: db, options: options, preparer: &preparer))
-            }
-            return summaries
-        }
+        return loaded
     }
 
     /// Imports turns that are already read, in one transaction (also used to stream large synthetic imports).
@@ -103,8 +116,11 @@ public enum Importer {
                                                 preparer: inout some TurnPreparing) throws -> ImportSummary where S.Element == Turn {
         try validateGroupName(options.group)
         return try transaction(project, dryRun: options.dryRun) { db in
-            try store({ body in for turn in turns { try body(turn) } }, fileName: fileName, format: format, contentHash: contentHash,
-                      db: db, options: options, preparer: &preparer)
+            let forEachTurn: ((Turn) throws -> Void) throws -> Void = { body in for turn in turns { try body(turn) } }
+            let summary = try store(forEachTurn, fileName: fileName, format: format, contentHash: contentHash, db: db, options: options,
+                                    preparer: &preparer, speakers: preparer.wantsSpeakers ? try speakerLabels([forEachTurn]) : [])
+            if !options.dryRun { try preparer.willCommit(db) }
+            return summary
         }
     }
 
@@ -132,17 +148,64 @@ public enum Importer {
         return result!
     }
 
+    /// Every speaker label of the given turn sequences, in order of first appearance (a first pass over large files).
+    static func speakerLabels(_ sequences: [((Turn) throws -> Void) throws -> Void]) throws -> [String] {
+        var speakers: [String] = []
+        var seen = Set<String>()
+        for forEachTurn in sequences {
+            try forEachTurn { turn in if let s = turn.speaker, seen.insert(s).inserted { speakers.append(s) } }
+        }
+        return speakers
+    }
+
     static func store(_ forEachTurn: ((Turn) throws -> Void) throws -> Void, fileName: String, format: TranscriptFormat,
                       contentHash: String, db: Database, options: ImportOptions,
-                      preparer: inout some TurnPreparing) throws -> ImportSummary {
+                      preparer: inout some TurnPreparing, speakers: [String]) throws -> ImportSummary {
         if let existing = try existingDocument(db, hash: contentHash) {
             return ImportSummary(file: fileName, format: format, group: existing, groupIsNew: false, alreadyImported: true,
                                  dryRun: options.dryRun, turns: 0, words: 0, skippedEmptyTurns: 0,
                                  firstRef: nil, lastRef: nil, speakers: [])
         }
-        var run = try ImportRun(db: db, options: options, fileName: fileName, format: format, hash: contentHash)
+        // Every label first, so that a name is found even where it is said before its speaker first speaks.
+        preparer.beginDocument(fileName: fileName, speakers: speakers)
+        var run = try ImportRun(db: db, options: options, fileName: fileName, storedName: preparer.storedFileName(fileName),
+                                format: format, hash: contentHash, labelKey: preparer.labelDigestKey)
         try forEachTurn { turn in try run.add(preparer.prepare(turn)) }
-        return try run.finish()
+        let summary = try run.finish()
+        try preparer.endDocument(id: run.documentId, in: db)
+        return summary
+    }
+
+    /// A speaker label as compared for pseudonyms: lower case, single spaces.
+    public static func normaliseLabel(_ label: String) -> String {
+        label.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    /// Whether a user-chosen pseudonym is acceptable: 1–32 letters, digits, spaces, '-' or '_', starting with a letter or digit.
+    public static func isValidPseudonym(_ p: String) -> Bool {
+        guard let first = p.unicodeScalars.first, p.count <= 32, CharacterSet.alphanumerics.contains(first) else { return false }
+        return p.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || $0 == " " || $0 == "-" || $0 == "_" }
+    }
+
+    /// The pseudonym for a new speaker: the user's choice, else the next "Moderator" or "P01"-style number.
+    static func choosePseudonym(normalised: String, isModerator: Bool, options: ImportOptions,
+                                used: inout Set<String>, next: inout Int) throws -> String {
+        var pseudonym: String
+        if let chosen = options.pseudonyms[normalised] {
+            guard !used.contains(chosen.lowercased()) else { throw AnonymisationError.pseudonymTaken(chosen) }
+            pseudonym = chosen
+        } else if isModerator {
+            pseudonym = "Moderator"
+            var n = 2
+            while used.contains(pseudonym.lowercased()) { pseudonym = "Moderator \(n)"; n += 1 }
+        } else {
+            repeat {
+                pseudonym = String(format: "P%02d", next)
+                next += 1
+            } while used.contains(pseudonym.lowercased())
+        }
+        used.insert(pseudonym.lowercased())
+        return pseudonym
     }
 
     /// Group names become part of excerpt IDs (`FG1-0007`), so they are kept simple.
@@ -215,12 +278,15 @@ private struct ImportRun {
     var nextParticipantNumber: Int
     let insert: Statement
 
-    init(db: Database, options: ImportOptions, fileName: String, format: TranscriptFormat, hash: String) throws {
+    init(db: Database, options: ImportOptions, fileName: String, storedName: String, format: TranscriptFormat, hash: String,
+         labelKey: String?) throws {
         self.db = db
         self.options = options
         self.fileName = fileName
         self.format = format
-        salt = try String.fetchOne(db, sql: "SELECT value FROM project_info WHERE key = 'label_salt'") ?? ""
+        if let labelKey { salt = labelKey } else {
+            salt = try String.fetchOne(db, sql: "SELECT value FROM project_info WHERE key = 'label_salt'") ?? ""
+        }
         moderatorLabels = Set(options.moderators.map { $0.lowercased().trimmingCharacters(in: .whitespaces) })
         let now = Clock.nowString()
         if let row = try Row.fetchOne(db, sql: "SELECT id, name FROM groups WHERE name = ?", arguments: [options.group]) {
@@ -239,7 +305,7 @@ private struct ImportRun {
             try db.execute(sql: """
                 INSERT INTO documents(group_id, file_name, format, content_hash, position, turn_count, word_count, imported_at, imported_by)
                 VALUES (?, ?, ?, ?, (SELECT ifnull(max(position), 0) + 1 FROM documents WHERE group_id = ?), 0, 0, ?, ?)
-                """, arguments: [groupId, fileName, format.rawValue, hash, groupId, now, options.actor ?? AuditLog.defaultActor])
+                """, arguments: [groupId, storedName, format.rawValue, hash, groupId, now, options.actor ?? AuditLog.defaultActor])
             documentId = db.lastInsertedRowID
             insert = try db.makeStatement(sql: """
                 INSERT INTO excerpts(ref, group_id, document_id, participant_id, seq, start_ms, end_ms, text, word_count)
@@ -270,25 +336,15 @@ private struct ImportRun {
     }
 
     mutating func participantSlot(for label: String) throws -> Int {
-        let normalised = label.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let normalised = Importer.normaliseLabel(label)
         let digest = Digest.hmacHex(normalised, keyHex: salt)
         if let index = byDigest[digest] {
             if options.dryRun { slots[index].label = label }
             return index
         }
         let isModerator = moderatorLabels.contains(normalised) || Importer.isRoleModeratorLabel(normalised)
-        var pseudonym: String
-        if isModerator {
-            pseudonym = "Moderator"
-            var n = 2
-            while usedPseudonyms.contains(pseudonym.lowercased()) { pseudonym = "Moderator \(n)"; n += 1 }
-        } else {
-            repeat {
-                pseudonym = String(format: "P%02d", nextParticipantNumber)
-                nextParticipantNumber += 1
-            } while usedPseudonyms.contains(pseudonym.lowercased())
-        }
-        usedPseudonyms.insert(pseudonym.lowercased())
+        let pseudonym = try Importer.choosePseudonym(normalised: normalised, isModerator: isModerator, options: options,
+                                                     used: &usedPseudonyms, next: &nextParticipantNumber)
         try db.execute(sql: "INSERT INTO participants(pseudonym, is_moderator, label_digest, created_at) VALUES (?, ?, ?, ?)",
                        arguments: [pseudonym, isModerator, digest, Clock.nowString()])
         let id = db.lastInsertedRowID

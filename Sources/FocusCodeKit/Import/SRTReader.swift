@@ -12,7 +12,7 @@ enum SRTReader {
             let number = index.text.trimmingWhitespace()
             guard !number.isEmpty, number.count <= 9, number.allSatisfy(\.isASCIIDigit) else {
                 throw .malformed(file: file, line: index.number,
-                                 problem: "expected a cue number, found '\(index.text.prefix(40))'")
+                                 problem: "expected a cue number (a line with only digits)")
             }
             guard block.count >= 2 else {
                 throw .malformed(file: file, line: index.number + 1,

@@ -113,10 +113,10 @@ enum SubtitleReader {
         let afterArrow = line[arrow.upperBound...].drop(while: \.isWhitespace)
         let endText = afterArrow.prefix(while: { !$0.isWhitespace })
         guard let start = Timecode.clock(startText, fractionSeparators: fractionSeparators) else {
-            return .failure(TimingProblem("bad start time '\(startText)' in the timing line; expected e.g. '\(example)'"))
+            return .failure(TimingProblem("bad start time in the timing line; expected e.g. '\(example)'"))
         }
         guard let end = Timecode.clock(endText, fractionSeparators: fractionSeparators) else {
-            return .failure(TimingProblem("bad end time '\(endText)' in the timing line; expected e.g. '\(example)'"))
+            return .failure(TimingProblem("bad end time in the timing line; expected e.g. '\(example)'"))
         }
         guard end >= start else { return .failure(TimingProblem("the cue ends before it starts")) }
         return .success((start, end))

@@ -50,6 +50,31 @@ public final class Project: Sendable {
         return try open(path: path, creating: false)
     }
 
+    /// Opens an existing project for reading only: no write transaction at all, so nothing reaches
+    /// the file or its WAL (used by `import --preview`). A file that still needs migrating is
+    /// opened (and migrated) as usual.
+    public static func openReadOnly(at path: String) throws -> Project {
+        guard FileManager.default.fileExists(atPath: path) else { throw ProjectError.projectMissing(path: path) }
+        var config = Configuration()
+        config.readonly = true
+        config.label = "focuscode"
+        let queue: DatabaseQueue
+        let applied: [String]
+        do {
+            queue = try DatabaseQueue(path: path, configuration: config)
+            applied = try queue.read { db -> [String] in
+                guard try db.tableExists("grdb_migrations") else { return [] }
+                return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+            }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
+            throw ProjectError.notAProject(path: path, reason: "not an SQLite database")
+        }
+        let known = Migrations.migrator.migrations
+        if let unknown = applied.first(where: { !known.contains($0) }) { throw ProjectError.newerSchema(path: path, migration: unknown) }
+        if Set(applied) != Set(known) { return try open(at: path) }
+        return Project(path: path, dbQueue: queue)
+    }
+
     private static func open(path: String, creating: Bool) throws -> Project {
         var config = Configuration()
         config.foreignKeysEnabled = true

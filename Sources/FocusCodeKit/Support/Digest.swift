@@ -11,8 +11,16 @@ enum Digest {
     /// Hex HMAC-SHA-256 of a text under a hex key. Used so that a speaker label can be
     /// recognised in a later document without the label itself being stored.
     static func hmacHex(_ text: String, keyHex: String) -> String {
-        let key = SymmetricKey(data: Data(hexString: keyHex) ?? Data(keyHex.utf8))
-        return hex(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key))
+        hmacHex(text, key: symmetricKey(hex: keyHex))
+    }
+
+    /// The HMAC key for a hex string (made once by callers that hash many texts).
+    static func symmetricKey(hex keyHex: String) -> SymmetricKey {
+        SymmetricKey(data: Data(hexString: keyHex) ?? Data(keyHex.utf8))
+    }
+
+    static func hmacHex(_ text: String, key: SymmetricKey) -> String {
+        hex(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key))
     }
 
     /// Lower-case hex of bytes (String(format:) per byte is far too slow for hot paths).

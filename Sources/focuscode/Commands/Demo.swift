@@ -33,7 +33,7 @@ extension FocusCode {
                 path = dir.appendingPathComponent("demo.sqlite").path
             }
             let demo = try Project.create(at: path)
-            var preparer = PassThroughPreparer()
+            var preparer = try demoAnonymiser(demo, fixtures: fixturesURL)
             let transcripts = fixturesURL.appendingPathComponent("transcripts")
 
             section("1. Import two fictional focus groups")
@@ -47,6 +47,7 @@ extension FocusCode {
             let rows = try demo.importAttributes(csv: try TextDecoding.decode(try Data(contentsOf: attributes), file: "participants.csv").text,
                                                  fileName: "participants.csv")
             Console.out("Imported attributes for \(rows) participants from participants.csv")
+            try showAnonymisation(demo)
 
             let table = TerminalTableRenderer(maxWidth: Console.width)
             section("2. Groups")

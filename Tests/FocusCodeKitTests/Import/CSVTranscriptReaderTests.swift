@@ -40,17 +40,17 @@ final class CSVTranscriptReaderTests: XCTestCase {
     func testMissingTextColumnIsMalformedOnLineOne() throws {
         XCTAssertEqual(try ImportFixtures.error("no_text_column.csv"), .malformed(
             file: "no_text_column.csv", line: 1,
-            problem: "the header has no 'text' column (found 'speaker,words'); the first row must be e.g. speaker,text,start,end"))
+            problem: "the header has no 'text' column (found 2 columns); the first row must be e.g. speaker,text,start,end"))
         XCTAssertEqual(ImportFixtures.error(text: "who,text\nA,b\n", fileName: "x.csv"), .malformed(
             file: "x.csv", line: 1,
-            problem: "the header has no 'speaker' column (found 'who,text'); the first row must be e.g. speaker,text,start,end"))
+            problem: "the header has no 'speaker' column (found 2 columns); the first row must be e.g. speaker,text,start,end"))
         XCTAssertEqual(ImportFixtures.error(text: "speaker,text,Text\nA,b,c\n", fileName: "x.csv"), .malformed(
-            file: "x.csv", line: 1, problem: "the header names the column 'text' more than once"))
+            file: "x.csv", line: 1, problem: "the header names the same column twice (columns 2 and 3)"))
     }
 
     func testBadTimeIsMalformedOnItsLine() throws {
         XCTAssertEqual(try ImportFixtures.error("bad_time.csv"), .malformed(
-            file: "bad_time.csv", line: 3, problem: "bad start time 'soon'; use seconds (12.5), mm:ss or hh:mm:ss.mmm"))
+            file: "bad_time.csv", line: 3, problem: "bad start time in column 3; use seconds (12.5), mm:ss or hh:mm:ss.mmm"))
         XCTAssertEqual(ImportFixtures.error(text: "speaker,text,start,end\nA,b,10,9\n", fileName: "x.csv"), .malformed(
             file: "x.csv", line: 2, problem: "the end time is before the start time"))
     }

@@ -33,7 +33,7 @@ final class TranscriptReaderTests: XCTestCase {
 
     func testErrorMessagesNameFileAndLine() throws {
         XCTAssertEqual(try ImportFixtures.error("bad_timing.srt")?.errorDescription,
-                       "bad_timing.srt:6: bad end time '00:00:1l,000' in the timing line; expected e.g. '00:00:01,000 --> 00:00:04,000'")
+                       "bad_timing.srt:6: bad end time in the timing line; expected e.g. '00:00:01,000 --> 00:00:04,000'")
     }
 }
 
