@@ -128,6 +128,7 @@ public enum AgreementProjectError: CategorisedError, Equatable {
     case invalidLevel(Int)
     case emptyCodebook
     case noCoders(scope: String)
+    case noVariables(level: Int)
 
     public var category: ErrorCategory {
         switch self {
@@ -150,6 +151,8 @@ public enum AgreementProjectError: CategorisedError, Equatable {
             return "--level \(level) is not a codebook level; use 1 for themes only, 2 for themes and subthemes."
         case .emptyCodebook:
             return "the codebook is empty, so there is nothing to compare; import a codebook and codings first."
+        case .noVariables(let level):
+            return "no code is left to analyse: the codes chosen are all below --level \(level); choose a theme or a deeper --level."
         case .noCoders(let scope):
             return "no coder has reviewed any excerpt \(scope); import or enter codings first."
         }
@@ -373,6 +376,7 @@ extension Project {
                 }
             }
             let variableNodes = tree.nodes.filter { node in selected.contains(node.id) && (scope.level.map { node.depth <= $0 } ?? true) }
+            guard !variableNodes.isEmpty else { throw AgreementProjectError.noVariables(level: scope.level ?? 0) }
             let datasetCodes = variableNodes.map(\.path)
             var variableOfNode = [Int64: Int32]()
             for (i, node) in variableNodes.enumerated() { variableOfNode[node.id] = Int32(i) }
@@ -430,8 +434,7 @@ extension Project {
                     coderNames = keep.map { coderNames[$0] }
                 }
                 if coderNames.isEmpty {
-                    let groupsText = scope.groups.isEmpty ? "" : " of \(groupNames.joined(separator: ", "))"
-                    throw AgreementProjectError.noCoders(scope: "in this project\(groupsText)")
+                    throw AgreementProjectError.noCoders(scope: scope.groups.isEmpty ? "in this project" : "of \(groupNames.joined(separator: ", "))")
                 }
             }
 

@@ -132,6 +132,10 @@ final class ProjectAgreementTests: XCTestCase {
         XCTAssertThrowsError(try project.agreementData(AgreementScope(coders: ["coder_a", "consensus"]))) { error in
             XCTAssertEqual(error as? AgreementProjectError, .consensusIsNotARater)
         }
+        XCTAssertThrowsError(try project.agreementData(AgreementScope(codes: ["Offender profiles/Gender"], level: 1))) { error in
+            XCTAssertEqual(error as? AgreementProjectError, .noVariables(level: 1))
+            XCTAssertEqual((error as? CategorisedError)?.category, .usage)
+        }
         XCTAssertThrowsError(try project.agreementData(AgreementScope(groups: ["FG9"]))) { error in
             XCTAssertEqual(error as? ProjectError, .unknownGroup("FG9"))
         }
