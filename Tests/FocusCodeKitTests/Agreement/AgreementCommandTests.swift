@@ -150,7 +150,7 @@ final class ReconcileInteractiveTests: XCTestCase {
     @discardableResult
     func waitFor(_ text: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
         var last = ""
-        for _ in 0..<100 {
+        for _ in 0..<300 {  // up to 15 s, for a loaded CI machine
             last = try screen()
             if last.contains(text) { return last }
             usleep(50_000)
