@@ -31,10 +31,15 @@ func spawn(_ path: String, _ args: [String], stdin: String? = nil, quiet: Bool =
     } else if quiet {
         posix_spawn_file_actions_addopen(&fileActions, 1, "/dev/null", O_WRONLY, 0)
     }
-    let argv = ([path] + args).map { strdup($0) } + [nil]
+    // Peak memory comes from /usr/bin/time's report on the grandchild: a child started by
+    // posix_spawn (vfork) inherits this (large) process's high-water RSS in its own ru_maxrss.
+    let timeReport = FileManager.default.isExecutableFile(atPath: "/usr/bin/time")
+        ? FileManager.default.temporaryDirectory.appendingPathComponent("bench-rss-\(UUID().uuidString)").path : nil
+    let command = timeReport.map { ["/usr/bin/time", "-f", "%M", "-o", $0, path] } ?? [path]
+    let argv = (command + args).map { strdup($0) } + [nil]
     var pid: pid_t = 0
     let start = Date()
-    let rc = posix_spawn(&pid, path, &fileActions, nil, argv, environ)
+    let rc = posix_spawn(&pid, command[0], &fileActions, nil, argv, environ)
     precondition(rc == 0, "cannot start \(path)")
     var status: Int32 = 0
     var usage = rusage()
@@ -42,7 +47,14 @@ func spawn(_ path: String, _ args: [String], stdin: String? = nil, quiet: Bool =
     let seconds = Date().timeIntervalSince(start)
     argv.forEach { free($0) }
     let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-    return Measured(seconds: seconds, cpuSeconds: cpu, peakMB: Double(usage.ru_maxrss) / 1024, status: status)
+    var peakKB = Double(usage.ru_maxrss)
+    if let timeReport, let text = try? String(contentsOfFile: timeReport, encoding: .utf8),
+       let kb = text.split(separator: "\n").last.flatMap({ Double($0.trimmingCharacters(in: .whitespaces)) }) {
+        peakKB = kb
+        try? FileManager.default.removeItem(atPath: timeReport)
+    }
+    // /usr/bin/time exits with the command's status.
+    return Measured(seconds: seconds, cpuSeconds: cpu, peakMB: peakKB / 1024, status: status)
 }
 
 func which(_ name: String) -> String? {
