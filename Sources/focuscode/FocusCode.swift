@@ -19,6 +19,7 @@ struct FocusCode: ParsableCommand {
             Demo.self, Init.self, Import.self,
             Groups.self, Documents.self, Participants.self,
             Excerpts.self, Show.self, Search.self,
+            Codebook.self, Code.self, Uncode.self, Codings.self, Autocode.self,
         ]
     )
 
