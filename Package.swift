@@ -26,6 +26,8 @@ let package = Package(
             name: "FocusCodeKit",
             dependencies: [
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The C API of the SQLite GRDB links, for the reports' hot loops (no Row values per row).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
@@ -43,13 +45,20 @@ let package = Package(
             dependencies: ["FocusCodeKit"],
             path: "Benchmarks/FocusCodeBench"
         ),
+        // Test-only: loads the fixture codebook and codings with plain SQL (shared by both test targets).
+        .target(
+            name: "FocusCodeTestSupport",
+            dependencies: ["FocusCodeKit", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Tests/FocusCodeTestSupport"
+        ),
         .testTarget(
             name: "FocusCodeKitTests",
-            dependencies: ["FocusCodeKit"]
+            dependencies: ["FocusCodeKit", "FocusCodeTestSupport"],
+            exclude: ["Reports/Golden"]
         ),
         .testTarget(
             name: "focuscodeTests",
-            dependencies: ["focuscode"]
+            dependencies: ["focuscode", "FocusCodeTestSupport"]
         ),
     ]
 )

@@ -1,6 +1,7 @@
 // focuscode-bench: the performance targets of PRODUCT.md §10, measured against a baseline in the same run.
 //
 //   swift build -c release && .build/release/focuscode-bench import [--turns 1000000] [--work DIR]
+//   swift build -c release && .build/release/focuscode-bench themes [--excerpts 1000000] [--codings 3000000] [--groups 20] [--work DIR]
 //
 // Not part of `swift test`: benchmarks are measured on a release build, never as timed unit tests.
 import FocusCodeKit
@@ -9,26 +10,25 @@ import Foundation
 import Glibc
 #endif
 
-struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+typealias SplitMix64 = AgreementSplitMix64
+
+extension AgreementSplitMix64 {
+    init(state: UInt64) { self.init(seed: state) }
     mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }
 
 /// A measured child process: wall time and peak resident memory (from wait4's rusage).
-struct Measured { var seconds: Double; var peakMB: Double; var status: Int32 }
+struct Measured { var seconds: Double; var cpuSeconds: Double; var peakMB: Double; var status: Int32 }
 
-func spawn(_ path: String, _ args: [String], stdin: String? = nil, quiet: Bool = true) -> Measured {
+func spawn(_ path: String, _ args: [String], stdin: String? = nil, quiet: Bool = true, stdout: String? = nil) -> Measured {
     var fileActions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&fileActions)
     if let stdin { posix_spawn_file_actions_addopen(&fileActions, 0, stdin, O_RDONLY, 0) }
-    if quiet { posix_spawn_file_actions_addopen(&fileActions, 1, "/dev/null", O_WRONLY, 0) }
+    if let stdout {
+        posix_spawn_file_actions_addopen(&fileActions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    } else if quiet {
+        posix_spawn_file_actions_addopen(&fileActions, 1, "/dev/null", O_WRONLY, 0)
+    }
     let argv = ([path] + args).map { strdup($0) } + [nil]
     var pid: pid_t = 0
     let start = Date()
@@ -39,7 +39,8 @@ func spawn(_ path: String, _ args: [String], stdin: String? = nil, quiet: Bool =
     wait4(pid, &status, 0, &usage)
     let seconds = Date().timeIntervalSince(start)
     argv.forEach { free($0) }
-    return Measured(seconds: seconds, peakMB: Double(usage.ru_maxrss) / 1024, status: status)
+    let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    return Measured(seconds: seconds, cpuSeconds: cpu, peakMB: Double(usage.ru_maxrss) / 1024, status: status)
 }
 
 func which(_ name: String) -> String? {
@@ -58,29 +59,48 @@ func option(_ name: String, _ fallback: String) -> String {
 
 func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
 
-let vocabulary: [String] = {
-    // Common words, the study's terms (so that queries hit realistic numbers of rows), and filler.
-    var words = ["the", "and", "of", "to", "a", "in", "we", "it", "is", "that", "they", "you", "for", "on", "have", "with",
-                 "training", "workload", "supervision", "offender", "device", "phone", "visit", "officer", "welfare", "caseload",
-                 "covid", "risk", "management", "storage", "sharing", "concealment", "encryption", "backlog", "unit", "team"]
-    var rng = SplitMix64(state: 42)
-    let letters = Array("abcdefghijklmnopqrstuvwxyz")
-    while words.count < 5000 {
-        words.append(String((0..<(3 + rng.below(7))).map { _ in letters[rng.below(26)] }))
-    }
-    return words
-}()
+/// A synthetic vocabulary with English-like word frequencies: Zipf's law (s = 1.05) over 50,000
+/// words. The study's terms sit at ranks typical of such words in English text (a few hundred
+/// to a few thousand), so that queries match realistic numbers of turns; a few function words
+/// at the top match almost every turn (the worst case for ranked search, also measured).
+struct Vocabulary {
+    static let terms: [(String, Int)] = [
+        ("team", 250), ("officer", 300), ("unit", 350), ("phone", 400), ("management", 450), ("risk", 500),
+        ("offender", 600), ("device", 700), ("training", 800), ("visit", 900), ("workload", 1200),
+        ("supervision", 1500), ("sharing", 1600), ("storage", 1800), ("covid", 2000), ("welfare", 2500),
+        ("caseload", 3000), ("backlog", 4000), ("encryption", 5000), ("concealment", 6000),
+    ]
+    let words: [String]
+    let cumulative: [Double]
 
-/// About 30 words, Zipf-like: low indices (common words) far more often than the long tail.
-func syntheticTurn(_ rng: inout SplitMix64) -> String {
-    var parts: [String] = []
-    let n = 24 + rng.below(13)
-    for _ in 0..<n {
-        let u = Double(rng.next() >> 11) / Double(1 << 53)
-        let index = min(vocabulary.count - 1, Int(pow(Double(vocabulary.count), u)) - 1)
-        parts.append(vocabulary[index])
+    init() {
+        let size = 50_000
+        var rng = SplitMix64(state: 42)
+        let letters = Array("abcdefghijklmnopqrstuvwxyz")
+        var words = ["the", "and", "of", "to", "a", "in", "we", "it", "is", "that"]
+        var seen = Set(words).union(Self.terms.map(\.0))
+        while words.count < size {
+            let w = String((0..<(3 + rng.below(8))).map { _ in letters[rng.below(26)] })
+            if seen.insert(w).inserted { words.append(w) }
+        }
+        for (term, rank) in Self.terms { words.insert(term, at: rank - 1) }
+        self.words = Array(words.prefix(size))
+        var total = 0.0
+        cumulative = (1...size).map { rank in total += 1 / pow(Double(rank), 1.05); return total }
     }
-    return parts.joined(separator: " ") + "."
+
+    /// About 30 words drawn by frequency.
+    func turn(_ rng: inout SplitMix64) -> String {
+        let total = cumulative[cumulative.count - 1]
+        var parts: [String] = []
+        for _ in 0..<(24 + rng.below(13)) {
+            let u = Double(rng.next() >> 11) / Double(1 << 53) * total
+            var lo = 0, hi = cumulative.count - 1
+            while lo < hi { let mid = (lo + hi) / 2; if cumulative[mid] < u { lo = mid + 1 } else { hi = mid } }
+            parts.append(words[lo])
+        }
+        return parts.joined(separator: " ") + "."
+    }
 }
 
 func benchImport() throws {
@@ -99,12 +119,13 @@ func benchImport() throws {
     _ = FileManager.default.createFile(atPath: rows.path, contents: nil)
     let t = try FileHandle(forWritingTo: transcript), r = try FileHandle(forWritingTo: rows)
     var rng = SplitMix64(state: 7)
+    let vocabulary = Vocabulary()
     var bufT = "speaker,text\n", bufR = ""
     var speakerOf: [Int: Int] = [:]
     var nextPseudonym = 0
     for i in 1...turns {
         let s = rng.below(40)
-        let text = syntheticTurn(&rng)
+        let text = vocabulary.turn(&rng)
         bufT += "Speaker \(s),\(text)\n"
         let pid: Int
         if let p = speakerOf[s] { pid = p } else { nextPseudonym += 1; speakerOf[s] = nextPseudonym; pid = nextPseudonym }
@@ -116,12 +137,11 @@ func benchImport() throws {
     try t.close(); try r.close()
     let mb = Double((try FileManager.default.attributesOfItem(atPath: transcript.path)[.size] as! Int)) / 1_000_000
 
-    // 2. Baseline: the same schema (indexes included) without the FTS triggers; sqlite3 loads the rows, then builds the index.
+    // 2. Baseline: the same schema (indexes included); sqlite3 loads the rows, then builds the FTS index.
     let basePath = work.appendingPathComponent("baseline.sqlite").path
     let base = try Project.create(at: basePath)
     try base.write { db in
         try db.execute(sql: """
-            DROP TRIGGER excerpts_fts_insert;
             INSERT INTO groups(id, name, position, created_at) VALUES (1, 'G1', 1, 'now');
             INSERT INTO documents(id, group_id, file_name, format, content_hash, position, turn_count, word_count, imported_at)
               VALUES (1, 1, 'turns.csv', 'csv', 'x', 1, 0, 0, 'now');
@@ -153,7 +173,8 @@ func benchImport() throws {
 
     // 4. Full-text queries on the imported project (warm: median of 20 runs each).
     var queryLines: [String] = []
-    for query in ["training AND workload", "\"risk management\"", "supervision NOT phone", "encrypt*", "backlog OR caseload"] {
+    for query in ["training AND workload", "\"risk management\"", "supervision NOT phone", "encrypt*", "backlog OR caseload",
+                  "training", "the"] {
         var times: [Double] = []
         var hits = 0
         for _ in 0..<20 {
@@ -169,13 +190,14 @@ func benchImport() throws {
     let help = median((0..<20).map { _ in spawn(focuscode, ["--help"]).seconds * 1000 })
 
     let ratio = ours.seconds / baseline.seconds
+    func f(_ x: Double, _ d: Int = 1) -> String { String(format: "%.\(d)f", x) }
     print("""
-        ## Import: \(turns) turns, \(String(format: "%.0f", mb)) MB of CSV
-        | what | time | peak memory |
-        |---|---|---|
-        | baseline: sqlite3 `.import` + FTS5 `'rebuild'` | \(String(format: "%.1f", baseline.seconds)) s | \(String(format: "%.0f", baseline.peakMB)) MB |
-        | `focuscode import` (read, parse, pseudonymise, store, index) | \(String(format: "%.1f", ours.seconds)) s | \(String(format: "%.0f", ours.peakMB)) MB |
-        | ratio | \(String(format: "%.2f", ratio))× (target ≤ 1.3×) | target ≤ 150 MB |
+        ## Import: \(turns) turns, \(f(mb, 0)) MB of CSV
+        | what | wall time | CPU time (user+sys) | peak memory |
+        |---|---|---|---|
+        | baseline: sqlite3 `.import` + FTS5 `'rebuild'` | \(f(baseline.seconds)) s | \(f(baseline.cpuSeconds)) s | \(f(baseline.peakMB, 0)) MB |
+        | `focuscode import` (read, parse, pseudonymise, store, index) | \(f(ours.seconds)) s | \(f(ours.cpuSeconds)) s | \(f(ours.peakMB, 0)) MB |
+        | ratio (target ≤ 1.3×; memory ≤ 150 MB) | \(f(ratio, 2))× | \(f(ours.cpuSeconds / baseline.cpuSeconds, 2))× | |
 
         ## Full-text search over \(turns) excerpts (median of 20, top 20 by bm25)
         | query | matching rows | returned | time |
@@ -189,7 +211,8 @@ func benchImport() throws {
 
 switch CommandLine.arguments.dropFirst().first {
 case "import": try benchImport()
+case "themes": try benchThemes()
 default:
-    print("usage: focuscode-bench import [--turns N] [--work DIR]")
+    print("usage: focuscode-bench import [--turns N] [--work DIR]\n       focuscode-bench themes [--excerpts N] [--codings N] [--groups N] [--work DIR]")
     exit(64)
 }

@@ -11,7 +11,9 @@ All content is fictional.
 """
 
 import pathlib
+import struct
 import zipfile
+import zlib
 
 HERE = pathlib.Path(__file__).resolve().parent
 
@@ -146,6 +148,24 @@ def docx(parts):
     return buffer.getvalue()
 
 
+def cut_deflate_docx(document_xml):
+    """A well-formed zip whose word/document.xml holds only the first half of its deflate
+    stream (sizes in the headers agree with the cut data), so the stream never ends."""
+    raw = document_xml.encode("utf-8")
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    deflated = compressor.compress(raw) + compressor.flush()
+    cut = deflated[: len(deflated) // 2]
+    name = b"word/document.xml"
+    crc = zlib.crc32(raw)
+    local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x5821, crc, len(cut), len(raw), len(name), 0)
+    central = struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0x5821, crc, len(cut), len(raw),
+                          len(name), 0, 0, 0, 0, 0o644 << 16, 0)
+    body = local + name + cut
+    directory = central + name
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 1, 1, len(directory), len(body), 0)
+    return body + directory + end
+
+
 def docx_variants():
     lane = docx([
         ("[Content_Types].xml", CONTENT_TYPES),
@@ -162,6 +182,20 @@ def docx_variants():
     write("no_document.docx", docx([
         ("[Content_Types].xml", CONTENT_TYPES),
         ("_rels/.rels", RELS),
+    ]))
+    write("cut_deflate.docx", cut_deflate_docx(document(LANE_BODY)))
+    # The main part found through _rels/.rels under another name, as some writers do.
+    write("renamed_part.docx", docx([
+        ("[Content_Types].xml", CONTENT_TYPES.replace("/word/document.xml", "/word/main.xml")),
+        ("_rels/.rels", RELS.replace('Target="word/document.xml"', 'Target="/word/main.xml"')),
+        ("word/main.xml", document(PARAGRAPHS_BODY)),
+    ]))
+    # Word never writes a DTD; entity declarations are how XML bombs work.
+    write("dtd.docx", docx([
+        ("[Content_Types].xml", CONTENT_TYPES),
+        ("_rels/.rels", RELS),
+        ("word/document.xml", document(PARAGRAPHS_BODY).replace(
+            "?>\n", '?>\n<!DOCTYPE w:document [<!ENTITY lol "lol">]>\n', 1)),
     ]))
     write("bad_xml.docx", docx([
         ("[Content_Types].xml", CONTENT_TYPES),

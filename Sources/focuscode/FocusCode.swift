@@ -8,9 +8,7 @@ struct FocusCode: ParsableCommand {
         commandName: "focuscode",
         abstract: "Qualitative coding for focus-group transcripts: import, anonymise, code, compare coders, report themes.",
         discussion: """
-            A project is one SQLite file: --project PATH, else $FOCUSCODE_PROJECT, else ./focuscode.sqlite.
-            Listings take --format table|csv|json. Exit status: 0 ok, 64 usage, 65 bad data,
-            66 missing input, 73 cannot create, 74 I/O error.
+            A project is one SQLite file: --project PATH, else $FOCUSCODE_PROJECT, else ./focuscode.sqlite. Listings take --format table|csv|json. Exit status: 0 ok, 64 usage, 65 bad data, 66 missing input, 73 cannot create, 74 I/O error.
 
             Start with 'focuscode demo' to see the whole workflow on bundled fictional data.
             """,
@@ -20,6 +18,7 @@ struct FocusCode: ParsableCommand {
             Groups.self, Documents.self, Participants.self,
             Excerpts.self, Show.self, Search.self,
             Codebook.self, Code.self, Uncode.self, Codings.self, Autocode.self,
+            Report.self,
         ]
     )
 

@@ -168,6 +168,40 @@ final class CLITests: XCTestCase {
         for p in ["P01", "P06", "P07", "P08", "Moderator"] { XCTAssertTrue(r.stdout.contains(p), p) }
     }
 
+    /// Two writers at once: the second waits; if the first holds on too long it stops with a clear message.
+    func testSecondWriterWaitsThenGetsAClearMessage() throws {
+        XCTAssertEqual(try run(["init"]).status, 0)
+        let file = write("fg.txt", "A: one.\nB: two.\n")
+        let path = dir.appendingPathComponent("focuscode.sqlite").path
+        // Another process holds the write lock for 3 seconds (the sqlite3 shell, as a stand-in for a second focuscode).
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        holder.arguments = [path, "BEGIN IMMEDIATE; INSERT INTO audit_log(at, action) VALUES ('x', 'hold'); SELECT 1 FROM (WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 40000000) SELECT count(*) FROM c); COMMIT;"]
+        holder.standardOutput = FileHandle.nullDevice
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3") else { throw XCTSkip("sqlite3 shell not installed") }
+        try holder.run()
+        // Wait until the holder really has the write lock (a probe that does not wait is refused).
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            let probe = Process()
+            probe.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+            probe.arguments = [path, "BEGIN IMMEDIATE; ROLLBACK;"]
+            probe.standardOutput = FileHandle.nullDevice
+            probe.standardError = FileHandle.nullDevice
+            try probe.run()
+            probe.waitUntilExit()
+            if probe.terminationStatus != 0 { break }
+            usleep(20_000)
+        }
+        let impatient = try run(["import", file, "--group", "FG1"], env: ["FOCUSCODE_BUSY_TIMEOUT": "0.2"])
+        XCTAssertEqual(impatient.status, 74, impatient.stderr)
+        XCTAssertTrue(impatient.stderr.contains("is busy: another focuscode process is writing to it"), impatient.stderr)
+        let patient = try run(["import", file, "--group", "FG1"], env: ["FOCUSCODE_BUSY_TIMEOUT": "60"])
+        holder.waitUntilExit()
+        XCTAssertEqual(patient.status, 0, patient.stderr)
+        XCTAssertEqual(try run(["groups", "--format", "csv"]).stdout, "group,documents,participants,turns,words,held_on,site\nFG1,1,2,2,2,,\n")
+    }
+
     /// A process killed in the middle of a large import leaves the project as it was.
     func testKilledImportLeavesProjectUnchanged() throws {
         XCTAssertEqual(try run(["init"]).status, 0)

@@ -38,15 +38,19 @@ public enum AgreementAnalysis {
         binary: [ReliabilityMatrix], nominal: [ReliabilityMatrix] = [], includePooled: Bool = true,
         options: AgreementOptions = AgreementOptions()
     ) throws -> AgreementReport {
-        var jobs: [(matrices: [ReliabilityMatrix], variable: String, kind: AgreementVariableKind)] =
-            binary.map { ([$0], $0.variable, $0.kind) }
+        // Each code is tallied once; the pooled tally is their exact sum.
+        let tallies = AgreementParallel.map(binary) { AgreementTally.of($0) }
+        var jobs: [(matrices: [ReliabilityMatrix], variable: String, kind: AgreementVariableKind, tally: AgreementTally?)] =
+            zip(binary, tallies).map { ([$0], $0.variable, $0.kind, $1) }
         if includePooled && !binary.isEmpty {
             try validatePooling(binary)
-            jobs.append((binary, "pooled", .pooled))
+            var pooled = AgreementTally(q: 2, m: binary[0].coderCount)
+            for tally in tallies { pooled.add(tally) }
+            jobs.append((binary, "pooled", .pooled, pooled))
         }
-        jobs += nominal.map { ([$0], $0.variable, $0.kind) }
+        jobs += nominal.map { ([$0], $0.variable, $0.kind, nil) }
         let results = AgreementParallel.map(jobs) { job in
-            analyseGroup(job.matrices, variable: job.variable, kind: job.kind, options: options)
+            analyseGroup(job.matrices, variable: job.variable, kind: job.kind, options: options, tally: job.tally)
         }
         return AgreementReport(variables: results, options: options)
     }
@@ -84,11 +88,11 @@ public enum AgreementAnalysis {
 
     /// Matrices with the same units, coders and categories, analysed as their concatenation.
     static func analyseGroup(
-        _ matrices: [ReliabilityMatrix], variable: String, kind: AgreementVariableKind, options: AgreementOptions
+        _ matrices: [ReliabilityMatrix], variable: String, kind: AgreementVariableKind, options: AgreementOptions,
+        tally precomputed: AgreementTally? = nil
     ) -> AgreementVariableResult {
         let first = matrices[0]
-        var tally = AgreementTally(q: first.categories.count, m: first.coders.count)
-        for matrix in matrices { tally.add(AgreementTally.of(matrix)) }
+        let tally = precomputed ?? matrices.dropFirst().reduce(into: AgreementTally.of(first)) { $0.add(AgreementTally.of($1)) }
         var estimates = tally.estimates(coders: first.coders, categories: first.categories)
         refineLightCoverage(&estimates, matrices: matrices)
 

@@ -1,10 +1,13 @@
 /// SplitMix64 (Steele, Lea & Flood 2014): expands one 64-bit seed into well-mixed seeds.
-struct AgreementSplitMix64: Sendable {
+/// Public so that benchmarks and tests draw reproducible data from the same generator.
+public struct AgreementSplitMix64: Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    /// Starts from a seed.
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

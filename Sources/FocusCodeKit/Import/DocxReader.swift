@@ -6,6 +6,14 @@ import FoundationXML
 
 /// Reads Word .docx transcripts: the main document part's paragraphs go through the same
 /// speaker/paragraph logic as plain text, with `Turn.line` the 1-based paragraph number.
+///
+/// The zip container is read in two steps. `ZipDirectory` walks the archive's central directory
+/// strictly, in Swift, with every offset checked against the data; ZIPFoundation then inflates
+/// the one part we need and computes its CRC-32. We do not use ZIPFoundation's `Archive` type:
+/// in 0.9.20 an in-memory archive whose directory points past the end of the data traps (an
+/// inverted Range in `MemoryFile.readData`), and on Linux its inflate loop spins forever when a
+/// damaged entry's deflate stream never ends — a truncated .docx would crash or hang the importer.
+/// Its public `Data.decompress` with our own bounded provider has neither problem.
 enum DocxReader {
     /// The largest main document part we inflate; a transcript is far smaller, a zip bomb is not.
     static let maximumPartSize = 256 * 1024 * 1024
@@ -23,20 +31,14 @@ enum DocxReader {
         } catch {
             throw malformed("not a readable .docx file: \(error.problem)")
         }
-        let archive: Archive
-        do {
-            archive = try Archive(data: data, accessMode: .read)
-        } catch {
-            throw malformed("not a readable .docx file: the zip archive is damaged")
-        }
 
-        let partName = mainDocumentPartName(archive: archive, directory: directory) ?? "word/document.xml"
+        let partName = mainDocumentPartName(bytes: bytes, directory: directory) ?? "word/document.xml"
         guard let entry = directory[partName] else {
             throw malformed("the archive has no \(partName); is this a Word .docx file?")
         }
         let xml: Data
         do {
-            xml = try extract(partName, entry: entry, from: archive)
+            xml = try entry.contents(of: bytes, limit: maximumPartSize)
         } catch {
             throw malformed("cannot unpack \(partName): \(error.problem)")
         }
@@ -45,12 +47,12 @@ enum DocxReader {
         do {
             paragraphs = try DocumentXML.paragraphs(in: xml)
         } catch {
-            throw malformed("\(partName) is not well-formed XML (\(error.problem))")
+            throw malformed("\(partName) \(error.problem)")
         }
         var lines: [SourceLine] = []
         for (index, paragraph) in paragraphs.enumerated() {
             // A line break inside a paragraph (w:br) may start a new turn, as a new line would.
-            for (part, text) in paragraph.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            for (part, text) in paragraph.splitLines().enumerated() {
                 lines.append(SourceLine(number: index + 1, text: String(text), startsParagraph: part == 0))
             }
         }
@@ -58,35 +60,10 @@ enum DocxReader {
     }
 
     /// The main document part named by the package relationships (`_rels/.rels`), if they say.
-    private static func mainDocumentPartName(archive: Archive, directory: [String: ZipDirectory.Entry]) -> String? {
+    private static func mainDocumentPartName(bytes: [UInt8], directory: [String: ZipDirectory.Entry]) -> String? {
         guard let entry = directory["_rels/.rels"],
-              let rels = try? extract("_rels/.rels", entry: entry, from: archive) else { return nil }
+              let rels = try? entry.contents(of: bytes, limit: 1_048_576) else { return nil }
         return PackageRelationships.officeDocumentTarget(in: rels)
-    }
-
-    private static func extract(_ path: String, entry expected: ZipDirectory.Entry, from archive: Archive) throws(DocxProblem) -> Data {
-        guard let entry = archive[path], entry.type == .file else { throw DocxProblem("the entry cannot be read") }
-        guard expected.uncompressedSize <= maximumPartSize else {
-            throw DocxProblem("it would unpack to more than \(maximumPartSize / 1_048_576) MB")
-        }
-        var output = Data()
-        let checksum: CRC32
-        do {
-            checksum = try archive.extract(entry, skipCRC32: false) { chunk in
-                output.append(chunk)
-                if output.count > maximumPartSize { throw DocxProblem("it unpacks to more than its stated size") }
-            }
-        } catch let problem as DocxProblem {
-            throw problem
-        } catch {
-            throw DocxProblem("its compressed data is damaged")
-        }
-        // Compare with the central directory's checksum, which every writer fills in (a data
-        // descriptor, which ZIPFoundation would prefer, is optional and may be absent).
-        guard checksum == expected.crc32, output.count == expected.uncompressedSize else {
-            throw DocxProblem("its data fails the checksum; the file is damaged")
-        }
-        return output
     }
 }
 
@@ -94,22 +71,65 @@ enum DocxReader {
 struct DocxProblem: Error {
     let problem: String
     init(_ problem: String) { self.problem = problem }
+
+    static let damagedData = DocxProblem("its compressed data is damaged or truncated")
 }
 
-/// A strict walk over a zip archive's central directory, done before ZIPFoundation sees the bytes.
+/// A strict reader of a zip archive's central directory, with every offset checked.
 ///
-/// ZIPFoundation 0.9.20 trusts the offsets stored in an archive: with an in-memory archive, an
-/// offset past the end of the data makes its `MemoryFile.readData` build an inverted range and
-/// trap. So every offset it will seek to (central directory entries, local headers, data and
-/// data descriptors) is checked here first, and anything unusual — ZIP64, encryption,
-/// inconsistent headers — is refused. A .docx that Word, LibreOffice or Google Docs writes
-/// passes; a truncated or mangled one is reported instead of crashing the importer.
+/// Anything unusual — ZIP64, encryption, compression other than stored or deflate, headers
+/// that disagree — is refused: a .docx that Word, LibreOffice or Google Docs writes passes;
+/// a truncated or mangled one is reported, never read out of bounds.
 enum ZipDirectory {
-    /// What the central directory says about one file.
+    /// Where one file's data lies and what the central directory says about it.
     struct Entry: Sendable, Equatable {
+        /// 0 stored, 8 deflate.
+        var method: Int
         var crc32: UInt32
+        /// Offset of the (compressed) data in the archive.
+        var dataStart: Int
         var compressedSize: Int
         var uncompressedSize: Int
+
+        /// The entry's bytes, inflated and checked against its CRC-32.
+        func contents(of archive: [UInt8], limit: Int) throws(DocxProblem) -> Data {
+            guard uncompressedSize <= limit else {
+                throw DocxProblem("it would unpack to more than \(limit / 1_048_576) MB")
+            }
+            let compressed = archive[dataStart..<(dataStart + compressedSize)]
+            if method == 0 {
+                let data = Data(compressed)
+                guard data.crc32(checksum: 0) == crc32 else { throw DocxProblem("its data fails the checksum; the file is damaged") }
+                return data
+            }
+            var output = Data()
+            let checksum: CRC32
+            do {
+                checksum = try Data.decompress(size: Int64(compressedSize), bufferSize: 16_384, skipCRC32: false,
+                                               provider: { position, size in
+                    // ZIPFoundation's Linux inflate tells zlib every chunk is `size` long and
+                    // keeps asking while the stream has not ended, so: always hand over exactly
+                    // `size` bytes (zero padding after the data), and fail once it is all given.
+                    guard position < Int64(compressedSize) else { throw DocxProblem.damagedData }
+                    let start = dataStart + Int(position)
+                    var chunk = Data(archive[start..<min(start + size, dataStart + compressedSize)])
+                    if chunk.count < size { chunk.append(Data(count: size - chunk.count)) }
+                    return chunk
+                }, consumer: { chunk in
+                    output.append(chunk)
+                    // More than the directory says: damaged data, or a stream that ran on into the padding.
+                    if output.count > uncompressedSize { throw DocxProblem.damagedData }
+                })
+            } catch let problem as DocxProblem {
+                throw problem
+            } catch {
+                throw DocxProblem.damagedData
+            }
+            guard checksum == crc32, output.count == uncompressedSize else {
+                throw DocxProblem("its data fails the checksum; the file is damaged")
+            }
+            return output
+        }
     }
 
     /// The entries by path, or the first structural problem found.
@@ -120,8 +140,7 @@ enum ZipDirectory {
 
         let endRecordSize = 22
         guard count >= endRecordSize else { throw DocxProblem("it is too short to be a zip archive") }
-        // The end record is the last signature found scanning back from count - 22, exactly as
-        // ZIPFoundation scans; a comment can make it start up to 65,535 bytes earlier.
+        // The end record is the last signature, at most 65,535 bytes (a comment) before the end.
         var endRecord: Int?
         for offset in stride(from: count - endRecordSize, through: max(0, count - endRecordSize - 0xFFFF), by: -1)
         where u32(offset) == 0x0605_4B50 {
@@ -136,9 +155,8 @@ enum ZipDirectory {
             throw DocxProblem("it is a ZIP64 archive, which is not supported; save it again from Word")
         }
         let entryCount = u16(end + 10)
-        let directorySize = u32(end + 12)
         let directoryStart = u32(end + 16)
-        let directoryEnd = directoryStart + directorySize
+        let directoryEnd = directoryStart + u32(end + 12)
         guard directoryEnd <= end else { throw DocxProblem("the zip directory lies outside the file; the file is damaged") }
 
         var entries: [String: Entry] = [:]
@@ -149,21 +167,18 @@ enum ZipDirectory {
             }
             let flags = u16(position + 8)
             let method = u16(position + 10)
-            let crc = u32(position + 16)
             let compressedSize = u32(position + 20)
             let uncompressedSize = u32(position + 24)
             let nameLength = u16(position + 28)
-            let next = position + 46 + nameLength + u16(position + 30) + u16(position + 32)
             let localHeader = u32(position + 42)
+            let next = position + 46 + nameLength + u16(position + 30) + u16(position + 32)
             guard next <= directoryEnd else { throw DocxProblem("the zip directory is damaged") }
-            guard compressedSize != 0xFFFF_FFFF, uncompressedSize != 0xFFFF_FFFF,
-                  localHeader != 0xFFFF_FFFF, u16(position + 34) != 0xFFFF else {
+            guard compressedSize != 0xFFFF_FFFF, uncompressedSize != 0xFFFF_FFFF, localHeader != 0xFFFF_FFFF else {
                 throw DocxProblem("it is a ZIP64 archive, which is not supported; save it again from Word")
             }
             guard flags & 1 == 0 else { throw DocxProblem("it is encrypted; remove the password in Word first") }
             guard method == 0 || method == 8 else { throw DocxProblem("it uses an unsupported zip compression method") }
             guard method == 8 || compressedSize == uncompressedSize else { throw DocxProblem("the zip directory is damaged") }
-
             guard localHeader + 30 <= directoryStart, u32(localHeader) == 0x0403_4B50, u16(localHeader + 8) == method else {
                 throw DocxProblem("a zip entry's header is damaged")
             }
@@ -171,13 +186,11 @@ enum ZipDirectory {
             guard dataStart + compressedSize <= directoryStart else {
                 throw DocxProblem("a zip entry runs past the end of its data; the file is truncated")
             }
-            // Where ZIPFoundation looks for a data descriptor (general-purpose flag bit 3).
-            if flags & 8 != 0, dataStart + (method == 0 ? uncompressedSize : compressedSize) > count {
-                throw DocxProblem("a zip entry's data descriptor is missing")
-            }
             let name = String(decoding: bytes[(position + 46)..<(position + 46 + nameLength)], as: UTF8.self)
+            // Paths are unique in a valid package; if not, the first entry wins.
             if entries[name] == nil {
-                entries[name] = Entry(crc32: UInt32(crc), compressedSize: compressedSize, uncompressedSize: uncompressedSize)
+                entries[name] = Entry(method: method, crc32: UInt32(u32(position + 16)), dataStart: dataStart,
+                                      compressedSize: compressedSize, uncompressedSize: uncompressedSize)
             }
             position = next
         }
@@ -185,11 +198,18 @@ enum ZipDirectory {
     }
 }
 
+/// Whether XML data declares a DTD. OOXML parts never do, and Foundation's parser on Linux
+/// substitutes entities, so refusing DTDs keeps entity-expansion bombs out of reach.
+private func containsDTD(_ data: Data) -> Bool {
+    data.range(of: Data("<!DOCTYPE".utf8)) != nil || data.range(of: Data("<!ENTITY".utf8)) != nil
+}
+
 /// Finds the main document part in `_rels/.rels`.
 private final class PackageRelationships: NSObject, XMLParserDelegate {
     private var target: String?
 
     static func officeDocumentTarget(in data: Data) -> String? {
+        guard !containsDTD(data) else { return nil }
         let delegate = PackageRelationships()
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false
@@ -234,10 +254,7 @@ private final class DocumentXML: NSObject, XMLParserDelegate {
     private var preserveSpace = false
 
     static func paragraphs(in data: Data) throws(DocxProblem) -> [String] {
-        // WordprocessingML never has a DTD; refusing one keeps entity expansion out of reach.
-        if data.range(of: Data("<!DOCTYPE".utf8)) != nil || data.range(of: Data("<!ENTITY".utf8)) != nil {
-            throw DocxProblem("it contains a DTD, which Word documents never have")
-        }
+        if containsDTD(data) { throw DocxProblem("contains a DTD, which Word documents never have") }
         let delegate = DocumentXML()
         let parser = XMLParser(data: data)
         parser.shouldProcessNamespaces = true
@@ -245,10 +262,10 @@ private final class DocumentXML: NSObject, XMLParserDelegate {
         parser.delegate = delegate
         let finished = parser.parse()
         if let position = delegate.errorPosition {
-            throw DocxProblem("line \(position.line), column \(position.column)")
+            throw DocxProblem("is not well-formed XML (line \(position.line), column \(position.column))")
         }
         guard finished else {
-            throw DocxProblem("line \(parser.lineNumber), column \(parser.columnNumber)")
+            throw DocxProblem("is not well-formed XML (line \(parser.lineNumber), column \(parser.columnNumber))")
         }
         return delegate.paragraphs
     }
@@ -321,7 +338,7 @@ private final class DocumentXML: NSObject, XMLParserDelegate {
             runDepth = max(0, runDepth - 1)
         case .word("t"):
             if let collected = text {
-                paragraph += preserveSpace ? collected : collected.trimmingCharacters(in: .whitespacesAndNewlines)
+                paragraph += preserveSpace ? collected : String(collected.trimmingWhitespace())
             }
             text = nil
         default:

@@ -54,7 +54,8 @@ public enum Importer {
         var fileName: String
         var format: TranscriptFormat
         var hash: String
-        var turns: [Turn]
+        /// Calls its argument with each turn in order (an array read whole, or a large CSV streamed).
+        var forEachTurn: ((Turn) throws -> Void) throws -> Void
     }
 
     /// Reads, checks and imports files into one group, all in one transaction: if any file is
@@ -71,17 +72,25 @@ public enum Importer {
             if let f = options.format { format = f } else if let f = TranscriptFormat(fileExtension: url.pathExtension) { format = f } else {
                 throw ImportError.unsupportedFormat(file: fileName, ext: url.pathExtension)
             }
+            let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+            if format == .csv, size >= CSVTranscriptStream.threshold, !Self.startsWithUTF16BOM(url) {
+                let stream = CSVTranscriptStream(url: url, file: fileName)
+                loaded.append(LoadedFile(fileName: fileName, format: format, hash: try stream.contentHash(),
+                                         forEachTurn: { try stream.forEachTurn($0) }))
+                continue
+            }
             let data: Data
             do { data = try Data(contentsOf: url) } catch {
                 throw ProjectError.unreadable(path: url.path, reason: error.localizedDescription)
             }
             let turns = try TranscriptReader.read(data: data, fileName: fileName, format: format)
-            loaded.append(LoadedFile(fileName: fileName, format: format, hash: Digest.sha256Hex(data), turns: turns))
+            loaded.append(LoadedFile(fileName: fileName, format: format, hash: Digest.sha256Hex(data),
+                                     forEachTurn: { body in for turn in turns { try body(turn) } }))
         }
         return try transaction(project, dryRun: options.dryRun) { db in
             var summaries: [ImportSummary] = []
             for file in loaded {
-                summaries.append(try store(file.turns, fileName: file.fileName, format: file.format, contentHash: file.hash,
+                summaries.append(try store(file.forEachTurn, fileName: file.fileName, format: file.format, contentHash: file.hash,
                                            db: db, options: options, preparer: &preparer))
             }
             return summaries
@@ -94,8 +103,15 @@ public enum Importer {
                                                 preparer: inout some TurnPreparing) throws -> ImportSummary where S.Element == Turn {
         try validateGroupName(options.group)
         return try transaction(project, dryRun: options.dryRun) { db in
-            try store(turns, fileName: fileName, format: format, contentHash: contentHash, db: db, options: options, preparer: &preparer)
+            try store({ body in for turn in turns { try body(turn) } }, fileName: fileName, format: format, contentHash: contentHash,
+                      db: db, options: options, preparer: &preparer)
         }
+    }
+
+    static func startsWithUTF16BOM(_ url: URL) -> Bool {
+        guard let handle = try? FileHandle(forReadingFrom: url), let head = try? handle.read(upToCount: 2) else { return false }
+        try? handle.close()
+        return head.elementsEqual([0xFF, 0xFE]) || head.elementsEqual([0xFE, 0xFF])
     }
 
     /// Runs `body` in a write transaction that commits, or for a dry run always rolls back.
@@ -116,15 +132,16 @@ public enum Importer {
         return result!
     }
 
-    static func store<S: Sequence>(_ turns: S, fileName: String, format: TranscriptFormat, contentHash: String, db: Database,
-                                   options: ImportOptions, preparer: inout some TurnPreparing) throws -> ImportSummary where S.Element == Turn {
+    static func store(_ forEachTurn: ((Turn) throws -> Void) throws -> Void, fileName: String, format: TranscriptFormat,
+                      contentHash: String, db: Database, options: ImportOptions,
+                      preparer: inout some TurnPreparing) throws -> ImportSummary {
         if let existing = try existingDocument(db, hash: contentHash) {
             return ImportSummary(file: fileName, format: format, group: existing, groupIsNew: false, alreadyImported: true,
                                  dryRun: options.dryRun, turns: 0, words: 0, skippedEmptyTurns: 0,
                                  firstRef: nil, lastRef: nil, speakers: [])
         }
         var run = try ImportRun(db: db, options: options, fileName: fileName, format: format, hash: contentHash)
-        for turn in turns { try run.add(preparer.prepare(turn)) }
+        try forEachTurn { turn in try run.add(preparer.prepare(turn)) }
         return try run.finish()
     }
 
@@ -151,13 +168,16 @@ public enum Importer {
 
 /// Counts words the way reports do: runs of non-whitespace.
 func wordCount(_ text: String) -> Int {
-    var count = 0
-    var inWord = false
-    for byte in text.utf8 {
-        let space = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D
-        if space { inWord = false } else if !inWord { inWord = true; count += 1 }
+    func count<C: Collection>(_ bytes: C) -> Int where C.Element == UInt8 {
+        var count = 0
+        var inWord = false
+        for byte in bytes {
+            let space = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D
+            if space { inWord = false } else if !inWord { inWord = true; count += 1 }
+        }
+        return count
     }
-    return count
+    return text.utf8.withContiguousStorageIfAvailable { count($0) } ?? count(text.utf8)
 }
 
 /// Formats an excerpt's stable ID: group name and a zero-padded turn number.
@@ -183,10 +203,13 @@ private struct ImportRun {
     var nextSeq: Int
     var firstRef: String?
     var lastRef: String?
+    var firstId: Int64?
+    var lastId: Int64?
     var turns = 0
     var words = 0
     var skipped = 0
     var byDigest: [String: Int] = [:]      // digest → index in slots
+    var byLabel: [String: Int] = [:]       // label as written → index in slots (this import only; saves an HMAC per turn)
     var slots: [ParticipantSlot] = []
     var usedPseudonyms: Set<String>
     var nextParticipantNumber: Int
@@ -240,6 +263,13 @@ private struct ImportRun {
     }
 
     mutating func participant(for label: String) throws -> Int {
+        if let index = byLabel[label] { return index }
+        let index = try participantSlot(for: label)
+        byLabel[label] = index
+        return index
+    }
+
+    mutating func participantSlot(for label: String) throws -> Int {
         let normalised = label.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
         let digest = Digest.hmacHex(normalised, keyHex: salt)
         if let index = byDigest[digest] {
@@ -269,7 +299,11 @@ private struct ImportRun {
     }
 
     mutating func add(_ turn: Turn) throws {
-        let text = turn.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Readers trim already; trim again only when needed (Foundation's trimming is slow on large imports).
+        var text = turn.text
+        if mayNeedTrimming(text) {
+            text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
         if text.isEmpty { skipped += 1; return }
         var participantId: Int64?
         if let label = turn.speaker, !label.isEmpty {
@@ -280,6 +314,8 @@ private struct ImportRun {
         let ref = excerptRef(group: groupName, seq: nextSeq)
         let n = wordCount(text)
         try insert.execute(arguments: [ref, groupId, documentId, participantId, nextSeq, turn.startMs, turn.endMs, text, n])
+        lastId = db.lastInsertedRowID
+        if firstId == nil { firstId = lastId }
         if firstRef == nil { firstRef = ref }
         lastRef = ref
         nextSeq += 1
@@ -289,6 +325,7 @@ private struct ImportRun {
 
     func finish() throws -> ImportSummary {
         if turns == 0 { throw ImportError.noTurns(file: fileName) }
+        if let firstId, let lastId { try Project.indexExcerpts(db, ids: firstId...lastId) }
         do {
             try db.execute(sql: "UPDATE documents SET turn_count = ?, word_count = ? WHERE id = ?", arguments: [turns, words, documentId])
             try AuditLog.record(db, actor: options.actor, action: "import", objectKind: "document", objectRef: String(documentId),

@@ -7,7 +7,7 @@ enum PlainTextReader {
     static func read(text: String, flavour: TurnAssembler.Flavour) -> [Turn] {
         var lines: [SourceLine] = []
         var number = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in text.splitLines() {
             number += 1
             lines.append(SourceLine(number: number, text: String(line), startsParagraph: false))
         }
@@ -102,16 +102,16 @@ struct TurnAssembler: Sendable {
     /// The index of the line closing YAML front matter (`---` … `---`) at the very start, if any;
     /// without this its `title: …` lines would read as speakers.
     private static func frontMatterEnd(_ lines: [SourceLine]) -> Int? {
-        guard let first = lines.first, first.text.trimmingCharacters(in: .whitespaces) == "---" else { return nil }
+        guard let first = lines.first, first.text.trimmingWhitespace() == "---" else { return nil }
         for index in lines.indices.dropFirst() {
-            let text = lines[index].text.trimmingCharacters(in: .whitespaces)
+            let text = lines[index].text.trimmingWhitespace()
             if text == "---" || text == "..." { return index }
         }
         return nil
     }
 
     private func classify(_ raw: String) -> Kind {
-        var text = Substring(raw.trimmingCharacters(in: .whitespacesAndNewlines))
+        var text = raw.trimmingWhitespace()
         if flavour == .markdown {
             // Block quotes, possibly nested ("> > text").
             while text.first == ">" {
@@ -164,16 +164,17 @@ struct TurnAssembler: Sendable {
             return nil
         }
         guard after.isEmpty || after.first?.isWhitespace == true else { return nil }
-        let trimmed = label.trimmingCharacters(in: .whitespaces)
+        let trimmed = String(label.trimmingWhitespace())
         guard SpeakerLabel.isPlausible(trimmed) else { return nil }
         return (trimmed, after.drop(while: \.isWhitespace))
     }
 
     /// `[hh:mm:ss]`, `[mm:ss]` or `[hh:mm:ss.mmm]` at the start of `text`, and the text after it.
     static func leadingTimeStamp(_ text: Substring) -> (Int, Substring)? {
-        guard text.first == "[", let close = text.firstIndex(of: "]") else { return nil }
+        // The longest stamp, "[123456789:59:59.999]", has 21 characters.
+        guard text.first == "[", let close = text.prefix(22).firstIndex(of: "]") else { return nil }
         let inside = text[text.index(after: text.startIndex)..<close]
-        guard inside.count <= 16, let ms = Timecode.clock(inside) else { return nil }
+        guard let ms = Timecode.clock(inside) else { return nil }
         return (ms, text[text.index(after: close)...].drop(while: \.isWhitespace))
     }
 
@@ -186,8 +187,9 @@ struct TurnAssembler: Sendable {
 
     /// A thematic break: three or more of one of `-`, `*`, `_`, optionally spaced.
     private static func isRule(_ text: Substring) -> Bool {
+        guard let mark = text.first, "-*_".contains(mark) else { return false }
         let marks = text.filter { !$0.isWhitespace }
-        guard marks.count >= 3, let mark = marks.first, "-*_".contains(mark) else { return false }
+        guard marks.count >= 3 else { return false }
         return marks.allSatisfy { $0 == mark }
     }
 
@@ -243,7 +245,7 @@ struct TurnAssembler: Sendable {
         }
 
         var turn: Turn? {
-            let text = lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = String(lines.joined(separator: "\n").trimmingWhitespace())
             guard !text.isEmpty else { return nil }
             return Turn(speaker: speaker, text: text, startMs: startMs, line: line)
         }
@@ -334,15 +336,19 @@ enum SpeakerLabel {
         guard let colon = text.firstIndex(of: ":") else { return nil }
         let after = text[text.index(after: colon)...]
         guard after.isEmpty || after.first?.isWhitespace == true else { return nil }
-        let label = text[..<colon].trimmingCharacters(in: .whitespaces)
+        let label = String(text[..<colon].trimmingWhitespace())
         guard isPlausible(label) else { return nil }
         return (label, after.drop(while: \.isWhitespace))
     }
 
+    private static let allowedPunctuation: Set<Character> = ["-", "'", "’", ".", "(", ")", "_", "&", "/", "#"]
+
     /// Whether `label` looks like a speaker's name or role.
     static func isPlausible(_ label: String) -> Bool {
-        guard let first = label.first, first.isLetter, !first.isLowercase, label.count <= 40 else { return false }
-        let allowedPunctuation: Set<Character> = ["-", "'", "’", ".", "(", ")", "_", "&", "/", "#"]
+        // Checked on UTF-8 length first: a long prefix before a colon is rejected without counting characters.
+        guard label.utf8.count <= 160, let first = label.first, first.isLetter, !first.isLowercase, label.count <= 40 else {
+            return false
+        }
         guard label.allSatisfy({ $0.isLetter || $0.isNumber || $0 == " " || allowedPunctuation.contains($0) }) else {
             return false
         }

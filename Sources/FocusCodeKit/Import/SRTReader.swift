@@ -5,11 +5,11 @@ import Foundation
 enum SRTReader {
     /// Reads decoded text (LF line endings).
     static func read(text: String, file: String) throws(ImportError) -> [Turn] {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = text.splitLines()
         var cues: [SubtitleReader.Cue] = []
         for block in SubtitleReader.blocks(lines, from: 0) {
             let index = block[0]
-            let number = index.text.trimmingCharacters(in: .whitespaces)
+            let number = index.text.trimmingWhitespace()
             guard !number.isEmpty, number.count <= 9, number.allSatisfy(\.isASCIIDigit) else {
                 throw .malformed(file: file, line: index.number,
                                  problem: "expected a cue number, found '\(index.text.prefix(40))'")

@@ -41,7 +41,7 @@ enum SubtitleReader {
     static func segments(of cue: Cue) -> [Segment] {
         var segments: [Segment] = []
         for piece in cue.pieces {
-            let text = Substring(piece.text.trimmingCharacters(in: .whitespacesAndNewlines))
+            let text = piece.text.trimmingWhitespace()
             if let voice = piece.voice {
                 if segments.last?.speaker != voice {
                     segments.append(Segment(speaker: voice, line: piece.line))
@@ -109,10 +109,10 @@ enum SubtitleReader {
     /// Parses `start --> end [settings]`, or explains what is wrong.
     static func timing(_ line: Substring, fractionSeparators: Set<Character>, example: String) -> Result<(Int, Int), TimingProblem> {
         guard let arrow = line.range(of: "-->") else { return .failure(TimingProblem("expected a timing line such as '\(example)'")) }
-        let startText = line[..<arrow.lowerBound].trimmingCharacters(in: .whitespaces)
+        let startText = line[..<arrow.lowerBound].trimmingWhitespace()
         let afterArrow = line[arrow.upperBound...].drop(while: \.isWhitespace)
         let endText = afterArrow.prefix(while: { !$0.isWhitespace })
-        guard let start = Timecode.clock(Substring(startText), fractionSeparators: fractionSeparators) else {
+        guard let start = Timecode.clock(startText, fractionSeparators: fractionSeparators) else {
             return .failure(TimingProblem("bad start time '\(startText)' in the timing line; expected e.g. '\(example)'"))
         }
         guard let end = Timecode.clock(endText, fractionSeparators: fractionSeparators) else {

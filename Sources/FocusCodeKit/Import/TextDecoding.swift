@@ -2,10 +2,15 @@ import Foundation
 
 /// The character encoding a transcript's bytes were decoded from.
 public enum TextEncoding: String, Sendable, Equatable, CaseIterable {
+    /// UTF-8 without a byte-order mark.
     case utf8
+    /// UTF-8 after the byte-order mark EF BB BF.
     case utf8WithBOM
+    /// UTF-16 little-endian, after the byte-order mark FF FE.
     case utf16LittleEndian
+    /// UTF-16 big-endian, after the byte-order mark FE FF.
     case utf16BigEndian
+    /// Windows-1252 (a superset of Latin-1's printable characters), for files that are not UTF-8.
     case windows1252
 }
 

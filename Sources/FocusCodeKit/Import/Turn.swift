@@ -67,3 +67,12 @@ public enum ImportError: LocalizedError, Equatable, Sendable {
         }
     }
 }
+
+/// Whether a string may need trimming: checks the first and last bytes, and falls back to
+/// Unicode properties only for non-ASCII ends (Character properties are slow on hot paths).
+func mayNeedTrimming(_ text: String) -> Bool {
+    guard let first = text.utf8.first, let last = text.utf8.last else { return false }
+    func ascii(_ b: UInt8) -> Bool? { b < 0x80 ? (b == 0x20 || (0x09...0x0D).contains(b)) : nil }
+    if ascii(first) ?? (text.first?.isWhitespace ?? false) { return true }
+    return ascii(last) ?? (text.last?.isWhitespace ?? false)
+}

@@ -5,7 +5,7 @@ import Foundation
 enum WebVTTReader {
     /// Reads decoded text (LF line endings).
     static func read(text: String, file: String) throws(ImportError) -> [Turn] {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = text.splitLines()
         guard let first = lines.first, isSignature(first) else {
             throw .malformed(file: file, line: 1, problem: "a WebVTT file must start with 'WEBVTT'")
         }
@@ -104,7 +104,7 @@ enum WebVTTReader {
         guard tag.first == "v" else { return nil }
         let afterV = tag.dropFirst()
         guard afterV.isEmpty || afterV.first == "." || afterV.first?.isWhitespace == true else { return nil }
-        let annotation = afterV.drop(while: { !$0.isWhitespace }).trimmingCharacters(in: .whitespaces)
+        let annotation = String(afterV.drop(while: { !$0.isWhitespace }).trimmingWhitespace())
         return annotation.isEmpty ? nil : annotation
     }
 

@@ -27,16 +27,27 @@ extension Cell: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
     public init(_ value: Int?) { self = value.map(Cell.int) ?? .null }
 }
 
+/// How a column's cells line up.
+public enum ColumnAlignment: Sendable, Equatable {
+    case left, right
+}
+
 /// A column: a stable machine name (CSV header, JSON key) and a title for people.
 public struct Column: Sendable, Equatable {
     public var key: String
     public var title: String
     /// Long free text: the terminal renderer shortens it to fit the screen.
     public var isWide: Bool
-    public init(_ key: String, _ title: String? = nil, wide: Bool = false) {
+    /// A heading shared by consecutive columns with the same band (e.g. a group's n, % and participants).
+    public var band: String?
+    /// Forced alignment; nil lets the renderer right-align columns of numbers.
+    public var alignment: ColumnAlignment?
+    public init(_ key: String, _ title: String? = nil, wide: Bool = false, band: String? = nil, alignment: ColumnAlignment? = nil) {
         self.key = key
         self.title = title ?? key.replacingOccurrences(of: "_", with: " ")
         self.isWide = wide
+        self.band = band
+        self.alignment = alignment
     }
 }
 
@@ -46,10 +57,16 @@ public struct Table: Sendable, Equatable {
     public var rows: [[Cell]]
     /// A line for people above the table (what it counts); not part of CSV or JSON rows.
     public var caption: String?
-    public init(columns: [Column], rows: [[Cell]], caption: String? = nil) {
+    /// Lines for people below the table (how it counts); not part of CSV or JSON rows.
+    public var notes: [String]
+    /// Rows whose first cell is a heading of the rows below it (a theme above its subthemes); Markdown sets it in bold.
+    public var headingRows: Set<Int>
+    public init(columns: [Column], rows: [[Cell]], caption: String? = nil, notes: [String] = [], headingRows: Set<Int> = []) {
         self.columns = columns
         self.rows = rows
         self.caption = caption
+        self.notes = notes
+        self.headingRows = headingRows
     }
 }
 
@@ -94,7 +111,8 @@ public struct TerminalTableRenderer: TableRenderer {
     public func render(_ table: Table) -> String {
         var out = ""
         if let caption = table.caption { out += caption + "\n\n" }
-        if table.rows.isEmpty { return out + "(none)\n" }
+        let notes = table.notes.isEmpty ? "" : "\n" + table.notes.joined(separator: "\n") + "\n"
+        if table.rows.isEmpty { return out + "(none)\n" + notes }
         let texts = table.rows.map { $0.map { $0.plain.replacingOccurrences(of: "\n", with: " ⏎ ") } }
         var widths = table.columns.enumerated().map { i, c in
             max(c.title.count, texts.map { $0[i].count }.max() ?? 0)
@@ -106,8 +124,19 @@ public struct TerminalTableRenderer: TableRenderer {
             let room = max(20, (maxWidth - fixed) / wideCount - gap)
             for (i, c) in table.columns.enumerated() where c.isWide { widths[i] = min(widths[i], room) }
         }
+        // Each band must be as wide as its columns and gaps together; widen its last column if the title is longer.
+        var bands: [(title: String, start: Int, end: Int)] = []
+        for (i, c) in table.columns.enumerated() {
+            guard let band = c.band else { continue }
+            if let last = bands.last, last.title == band, last.end == i - 1 { bands[bands.count - 1].end = i } else { bands.append((band, i, i)) }
+        }
+        for band in bands {
+            let span = widths[band.start...band.end].reduce(0, +) + gap * (band.end - band.start)
+            if band.title.count > span { widths[band.end] += band.title.count - span }
+        }
         let numeric = table.columns.indices.map { i in
-            table.rows.allSatisfy { row in
+            if let alignment = table.columns[i].alignment { return alignment == .right }
+            return table.rows.allSatisfy { row in
                 switch row[i] { case .int, .double, .null: return true; default: return false }
             }
         }
@@ -119,10 +148,28 @@ public struct TerminalTableRenderer: TableRenderer {
                 return numeric[i] ? pad + cell : cell + pad
             }.joined(separator: String(repeating: " ", count: gap)).replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
         }
+        if !bands.isEmpty {
+            // Band titles centred over their columns; columns without a band get blanks.
+            var bandLine = ""
+            var i = 0
+            while i < table.columns.count {
+                if i > 0 { bandLine += String(repeating: " ", count: gap) }
+                if let band = bands.first(where: { $0.start == i }) {
+                    let span = widths[band.start...band.end].reduce(0, +) + gap * (band.end - band.start)
+                    let left = (span - band.title.count) / 2
+                    bandLine += String(repeating: " ", count: left) + band.title + String(repeating: " ", count: span - left - band.title.count)
+                    i = band.end + 1
+                } else {
+                    bandLine += String(repeating: " ", count: widths[i])
+                    i += 1
+                }
+            }
+            out += bandLine.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) + "\n"
+        }
         out += line(table.columns.map(\.title)) + "\n"
         out += line(widths.map { String(repeating: "─", count: $0) }) + "\n"
         for row in texts { out += line(row) + "\n" }
-        return out
+        return out + notes
     }
 }
 

@@ -81,6 +81,14 @@ public struct ExcerptFilter: Sendable {
 }
 
 extension Project {
+    /// Adds a document's excerpts to the full-text index. Every code path that inserts excerpts
+    /// calls this once, after its inserts, inside the same transaction (there is no insert
+    /// trigger: one bulk statement is far faster than a trigger per row).
+    static func indexExcerpts(_ db: Database, ids: ClosedRange<Int64>) throws {
+        try db.execute(sql: "INSERT INTO excerpts_fts(rowid, text) SELECT id, text FROM excerpts WHERE id BETWEEN ? AND ?",
+                       arguments: [ids.lowerBound, ids.upperBound])
+    }
+
     /// All groups in project order, with document, participant, turn and word counts.
     public func groups() throws -> [GroupSummary] {
         try read { db in
@@ -180,29 +188,42 @@ extension Project {
     }
 
     /// Full-text search (FTS5 query syntax: words, "phrases", AND/OR/NOT, prefix*), best matches first.
+    ///
+    /// Ranking scores every matching row (bm25), so it is done on the index alone; excerpt
+    /// details and snippets are fetched afterwards for the few rows returned.
     public func search(_ query: String, group: String? = nil, limit: Int = 20) throws -> [SearchHit] {
         let trimmed = query.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw ProjectError.invalidQuery(query: query, reason: "the query is empty") }
         do {
             return try read { db in
-                var sql = """
-                    SELECT \(Self.excerptColumns), bm25(excerpts_fts) AS rank,
-                      snippet(excerpts_fts, 0, char(2), char(3), '…', 16) AS snip
-                    FROM excerpts_fts
-                    JOIN excerpts e ON e.id = excerpts_fts.rowid
-                    JOIN groups g ON g.id = e.group_id
-                    LEFT JOIN participants p ON p.id = e.participant_id
-                    WHERE excerpts_fts MATCH ?
-                    """
-                var arguments: StatementArguments = [trimmed]
+                var ranked: [(id: Int64, rank: Double)]
                 if let group {
-                    sql += " AND g.name = ?"
-                    _ = arguments.append(contentsOf: [group])
+                    guard let groupId = try Int64.fetchOne(db, sql: "SELECT id FROM groups WHERE name = ?", arguments: [group]) else {
+                        throw ProjectError.unknownGroup(group)
+                    }
+                    ranked = try Row.fetchAll(db, sql: """
+                        SELECT f.rowid AS id, f.rank AS rank FROM excerpts_fts f JOIN excerpts e ON e.id = f.rowid
+                        WHERE excerpts_fts MATCH ? AND e.group_id = ? ORDER BY f.rank LIMIT ?
+                        """, arguments: [trimmed, groupId, limit]).map { ($0["id"], $0["rank"]) }
+                } else {
+                    ranked = try Row.fetchAll(db, sql: "SELECT rowid AS id, rank FROM excerpts_fts WHERE excerpts_fts MATCH ? ORDER BY rank LIMIT ?",
+                                              arguments: [trimmed, limit]).map { ($0["id"], $0["rank"]) }
                 }
-                sql += " ORDER BY rank LIMIT ?"
-                _ = arguments.append(contentsOf: [limit])
-                return try Row.fetchAll(db, sql: sql, arguments: arguments).map {
-                    SearchHit(excerpt: Self.excerptView($0), rank: $0["rank"], snippet: $0["snip"])
+                guard !ranked.isEmpty else { return [] }
+                let ids = ranked.map { String($0.id) }.joined(separator: ",")
+                var snippets: [Int64: String] = [:]
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT rowid AS id, snippet(excerpts_fts, 0, char(2), char(3), '…', 16) AS snip
+                    FROM excerpts_fts WHERE excerpts_fts MATCH ? AND rowid IN (\(ids))
+                    """, arguments: [trimmed]) {
+                    snippets[row["id"]] = row["snip"]
+                }
+                var views: [Int64: ExcerptView] = [:]
+                for row in try Row.fetchAll(db, sql: "\(Self.excerptSelect) WHERE e.id IN (\(ids))") {
+                    views[row["id"]] = Self.excerptView(row)
+                }
+                return ranked.compactMap { hit in
+                    views[hit.id].map { SearchHit(excerpt: $0, rank: hit.rank, snippet: snippets[hit.id] ?? $0.text) }
                 }
             }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR {
@@ -211,7 +232,7 @@ extension Project {
     }
 
     static let excerptColumns = """
-        e.ref, g.name AS grp, p.pseudonym, ifnull(p.is_moderator, 0) AS is_moderator, e.start_ms, e.end_ms, e.word_count, e.text
+        e.id, e.ref, g.name AS grp, p.pseudonym, ifnull(p.is_moderator, 0) AS is_moderator, e.start_ms, e.end_ms, e.word_count, e.text
         """
     static let excerptSelect = """
         SELECT \(excerptColumns) FROM excerpts e JOIN groups g ON g.id = e.group_id LEFT JOIN participants p ON p.id = e.participant_id

@@ -55,8 +55,12 @@ public final class Project: Sendable {
         config.foreignKeysEnabled = true
         config.journalMode = .wal
         // A second writer waits rather than failing at once; after the timeout it gets `busy`.
-        config.busyMode = .timeout(10)
+        let wait = ProcessInfo.processInfo.environment["FOCUSCODE_BUSY_TIMEOUT"].flatMap(Double.init) ?? 10
+        config.busyMode = .timeout(wait)
         config.label = "focuscode"
+        // A larger page cache (32 MB at most, allocated as needed) keeps index pages in memory
+        // during large imports instead of re-reading them; SQLite's default is 2 MB.
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -32768") }
         let queue: DatabaseQueue
         do {
             queue = try DatabaseQueue(path: path, configuration: config)

@@ -50,12 +50,13 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
 /// RFC 4180 reading and writing.
 public enum CSV {
     /// Parses `text` into records; CRLF, LF and CR all end a record; blank lines are skipped unless `keepBlankLines`.
-    public static func parse(_ text: String, keepBlankLines: Bool = false) throws(CSVError) -> [CSVRecord] {
+    public static func parse(_ text: String, keepBlankLines: Bool = false, firstLine: Int = 1) throws(CSVError) -> [CSVRecord] {
         var text = text
         // withUTF8 gives contiguous bytes; every byte the grammar cares about is ASCII,
         // so field boundaries always fall on scalar boundaries.
         let result: Result<[CSVRecord], CSVError> = text.withUTF8 { bytes in
             var parser = Parser(bytes: bytes, keepBlankLines: keepBlankLines)
+            parser.line = firstLine
             do throws(CSVError) {
                 return .success(try parser.run())
             } catch {

@@ -5,20 +5,30 @@ import Foundation
 enum Digest {
     /// Hex SHA-256 of raw bytes (a document's content hash).
     static func sha256Hex(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        hex(SHA256.hash(data: data))
     }
 
     /// Hex HMAC-SHA-256 of a text under a hex key. Used so that a speaker label can be
     /// recognised in a later document without the label itself being stored.
     static func hmacHex(_ text: String, keyHex: String) -> String {
         let key = SymmetricKey(data: Data(hexString: keyHex) ?? Data(keyHex.utf8))
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key)
-        return mac.map { String(format: "%02x", $0) }.joined()
+        return hex(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key))
+    }
+
+    /// Lower-case hex of bytes (String(format:) per byte is far too slow for hot paths).
+    static func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// 32 random bytes as hex.
     static func randomSaltHex() -> String {
-        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.map { String(format: "%02x", $0) }.joined()
+        hex(SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) })
     }
 }
 

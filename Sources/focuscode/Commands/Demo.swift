@@ -7,9 +7,7 @@ extension FocusCode {
         static let configuration = CommandConfiguration(
             abstract: "Run the workflow on the bundled fictional focus groups and show the result.",
             discussion: """
-                Makes a project in a temporary folder (or at --project), imports the two fictional
-                focus groups (FG1 from .docx, FG2 from WebVTT) and the participants' attributes,
-                then prints a short tour. The project is kept so you can explore it further.
+                Makes a project in a temporary folder (or at --project), imports the two fictional focus groups (FG1 from .docx, FG2 from WebVTT) and the participants' attributes, then prints a short tour. The project is kept so you can explore it further.
 
                 Examples:
                   swift run focuscode demo
@@ -72,6 +70,7 @@ extension FocusCode {
                   focuscode show FG1-0007 --context 2 --project \(path)
                   focuscode search "supervision OR phone" --project \(path)
                 """)
+            try showReports(demo)
         }
 
         private func section(_ title: String) {

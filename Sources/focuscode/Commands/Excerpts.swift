@@ -67,8 +67,7 @@ extension FocusCode {
         static let configuration = CommandConfiguration(
             abstract: "Full-text search over excerpts (SQLite FTS5), best matches first, with highlighted snippets.",
             discussion: """
-                Query syntax: words (all must match), "exact phrases", AND / OR / NOT in capitals,
-                prefix* and NEAR(a b, 5). Case and accents are ignored.
+                Query syntax: words (all must match), "exact phrases", AND / OR / NOT in capitals, prefix* and NEAR(a b, 5). Case and accents are ignored.
 
                 Examples:
                   focuscode search "training AND workload"

@@ -7,10 +7,7 @@ extension FocusCode {
         static let configuration = CommandConfiguration(
             abstract: "Import transcripts (.txt .md .docx .vtt .srt .csv) into a focus group.",
             discussion: """
-                Each speaker turn becomes an excerpt with a stable ID (FG1-0001, FG1-0002, …); speakers
-                become participants known only by pseudonym (P01, P02, … in order of first appearance;
-                moderators keep a role label). All files of one command are one transaction: if any file
-                is bad, nothing is written. Importing the same file again changes nothing.
+                Each speaker turn becomes an excerpt with a stable ID (FG1-0001, FG1-0002, …); speakers become participants known only by pseudonym (P01, P02, … in order of first appearance; moderators keep a role label). All files of one command are one transaction: if any file is bad, nothing is written. Importing the same file again changes nothing.
 
                 Examples:
                   focuscode import Fixtures/transcripts/FG1.docx --group FG1 --moderator Moderator

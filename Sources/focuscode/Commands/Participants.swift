@@ -7,8 +7,7 @@ extension FocusCode {
         static let configuration = CommandConfiguration(
             abstract: "List participants, or set and import their attributes.",
             discussion: """
-                Participants are known only by pseudonym. Attributes (gender, role, years of service…)
-                are name=value pairs used by reports.
+                Participants are known only by pseudonym. Attributes (gender, role, years of service…) are name=value pairs used by reports.
 
                 Examples:
                   focuscode participants

@@ -93,12 +93,17 @@ final class AgreementDatasetTests: XCTestCase {
         }
     }
 
-    func testMatrixValidation() {
+    func testMatrixValidation() throws {
         XCTAssertThrowsError(try ReliabilityMatrix(variable: "v", kind: .nominal, units: ["1"], coders: ["a", "b"], categories: ["x"], values: [0, 1])) { error in
             XCTAssertTrue(error.localizedDescription.contains("unit '1', coder 'b' has value 1"), error.localizedDescription)
         }
         XCTAssertThrowsError(try ReliabilityMatrix(variable: "v", kind: .binary, units: ["1"], coders: ["a"], categories: ["0", "1", "2"], values: [0]))
         XCTAssertThrowsError(try ReliabilityMatrix(variable: "v", kind: .nominal, units: ["1", "2"], coders: ["a"], categories: ["x"], values: [0]))
+        // Decoding validates too, so a bad file cannot index past the categories.
+        let bad = #"{"variable":"v","kind":"nominal","units":["1"],"coders":["a","b"],"categories":["x","y"],"values":[0,5]}"#
+        XCTAssertThrowsError(try JSONDecoder().decode(ReliabilityMatrix.self, from: Data(bad.utf8)))
+        let good = try ReliabilityMatrix(coders: ["a", "b"], categories: ["x", "y"], rows: [[0, nil], [1, 1]])
+        XCTAssertEqual(try JSONDecoder().decode(ReliabilityMatrix.self, from: JSONEncoder().encode(good)), good)
     }
 
     func testReportFromRecordsOrdersVariablesAndWritesCSV() throws {

@@ -93,3 +93,23 @@ extension DocxReaderTests {
         }, .malformed(file: "bent.docx", line: nil, problem: "not a readable .docx file: a zip entry's header is damaged"))
     }
 }
+
+extension DocxReaderTests {
+    /// ZIPFoundation 0.9.20's Linux inflate loops forever when a deflate stream ends early; the
+    /// reader must stop at the end of the entry's data and say so.
+    func testDeflateStreamThatEndsEarlyIsRefusedNotAHang() throws {
+        XCTAssertEqual(try ImportFixtures.error("cut_deflate.docx"), .malformed(
+            file: "cut_deflate.docx", line: nil, problem: "cannot unpack word/document.xml: its compressed data is damaged or truncated"))
+    }
+}
+
+extension DocxReaderTests {
+    func testMainPartIsFoundThroughThePackageRelationships() throws {
+        XCTAssertEqual(try ImportFixtures.turns("renamed_part.docx"), try ImportFixtures.turns("lane_paragraphs.docx"))
+    }
+
+    func testDocumentWithADTDIsRefused() throws {
+        XCTAssertEqual(try ImportFixtures.error("dtd.docx"), .malformed(
+            file: "dtd.docx", line: nil, problem: "word/document.xml contains a DTD, which Word documents never have"))
+    }
+}

@@ -79,3 +79,10 @@ final class WebVTTReaderTests: XCTestCase {
         XCTAssertEqual(ImportFixtures.error(text: "WEBVTT\n\nNOTE nothing yet\n", fileName: "x.vtt"), .noTurns(file: "x.vtt"))
     }
 }
+
+extension WebVTTReaderTests {
+    func testFirstCueRightAfterTheHeaderLine() throws {
+        XCTAssertEqual(try ImportFixtures.turns(text: "WEBVTT\n00:01.000 --> 00:02.500\n<v Officer Lane>Hi.", fileName: "x.vtt"),
+                       [Turn(speaker: "Officer Lane", text: "Hi.", startMs: 1_000, endMs: 2_500, line: 3)])
+    }
+}

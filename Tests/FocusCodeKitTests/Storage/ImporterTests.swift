@@ -207,3 +207,72 @@ final class ImporterTests: XCTestCase {
         XCTAssertFalse(all.contains("workload"))
     }
 }
+
+/// Large CSV transcripts are streamed in chunks; the result must equal reading them whole.
+final class StreamingImportTests: XCTestCase {
+    /// A CSV over the streaming threshold, with quoted fields spanning lines and CRLF line ends.
+    func bigCSV(rows: Int, badAt: Int? = nil) -> (text: String, lines: [Int]) {
+        var text = "speaker,text,start\r\n"
+        var line = 2
+        var lines: [Int] = []
+        for i in 0..<rows {
+            lines.append(line)
+            if i == badAt {
+                text += "S1,unquoted \"quote\" here,1\r\n"
+            } else if i % 1000 == 7 {
+                text += "S\(i % 5),\"A quoted turn, \"\"with\"\" a comma\r\nand a second line \(i)\",\(i)\r\n"
+                line += 1
+            } else {
+                text += "S\(i % 5),Turn number \(i) talks about caseload and supervision at some length to pad it out a little more,\(i)\r\n"
+            }
+            line += 1
+        }
+        return (text, lines)
+    }
+
+    func testStreamedImportEqualsWholeFileRead() throws {
+        let dir = TempDir()
+        let (csv, lines) = bigCSV(rows: 90_000)
+        XCTAssertGreaterThan(csv.utf8.count, CSVTranscriptStream.threshold)
+        let url = dir.write("big.csv", csv)
+        let whole = try TranscriptReader.read(data: Data(csv.utf8), fileName: "big.csv")
+        var streamed: [Turn] = []
+        try CSVTranscriptStream(url: url, file: "big.csv").forEachTurn { streamed.append($0) }
+        XCTAssertEqual(streamed.count, 90_000)
+        XCTAssertTrue(streamed == whole, "streamed turns differ from the whole-file read")
+        XCTAssertTrue(streamed.map(\.line) == lines, "line numbers differ")
+        XCTAssertEqual(streamed[7].text, "A quoted turn, \"with\" a comma\nand a second line 7")
+        XCTAssertEqual(try CSVTranscriptStream(url: url, file: "big.csv").contentHash(), Digest.sha256Hex(Data(csv.utf8)))
+
+        let project = try Project.create(at: dir.path("p.sqlite"))
+        var preparer = PassThroughPreparer()
+        let s = try Importer.importFiles([url], into: project, options: ImportOptions(group: "G"), preparer: &preparer)[0]
+        XCTAssertEqual(s.turns, 90_000)
+        XCTAssertEqual(s.lastRef, "G-90000")
+        XCTAssertEqual(try project.search("\"second line 1007\"").map(\.excerpt.ref), ["G-1008"])
+        XCTAssertTrue(try Importer.importFiles([url], into: project, options: ImportOptions(group: "G"), preparer: &preparer)[0].alreadyImported)
+    }
+
+    func testAnErrorDeepInAStreamedFileNamesItsLineAndWritesNothing() throws {
+        let dir = TempDir()
+        let (csv, lines) = bigCSV(rows: 80_000, badAt: 75_000)
+        let url = dir.write("bad.csv", csv)
+        let project = try Project.create(at: dir.path("p.sqlite"))
+        var preparer = PassThroughPreparer()
+        XCTAssertThrowsError(try Importer.importFiles([url], into: project, options: ImportOptions(group: "G"), preparer: &preparer)) {
+            guard case .malformed(let file, let line, _)? = $0 as? ImportError else { return XCTFail("\($0)") }
+            XCTAssertEqual(file, "bad.csv")
+            XCTAssertEqual(line, lines[75_000])
+        }
+        XCTAssertEqual(try project.count("excerpts"), 0)
+        XCTAssertEqual(try project.count("groups"), 0)
+    }
+
+    func testRecordBoundaryIgnoresLineBreaksInsideQuotes() {
+        XCTAssertEqual(CSVTranscriptStream.lastRecordBoundary(Array("a,b\nc,\"d\ne".utf8)), 4)
+        XCTAssertEqual(CSVTranscriptStream.lastRecordBoundary(Array("a,\"b\n\"\nc".utf8)), 7)
+        // A CR at the very end may be the first half of CRLF: wait for more bytes.
+        XCTAssertEqual(CSVTranscriptStream.lastRecordBoundary(Array("a\r\nb\r".utf8)), 3)
+        XCTAssertEqual(CSVTranscriptStream.lineBreaks(ArraySlice(Array("a\r\nb\rc\n".utf8))), 3)
+    }
+}
