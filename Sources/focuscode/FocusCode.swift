@@ -19,6 +19,7 @@ struct FocusCode: ParsableCommand {
             Excerpts.self, Show.self, Search.self,
             Codebook.self, Code.self, Uncode.self, Codings.self, Autocode.self,
             Report.self,
+            Export.self, ImportRefi.self, Team.self,
         ]
     )
 

@@ -225,7 +225,12 @@ extension Project {
     @discardableResult
     public func importCodebook(_ document: CodebookDocument, fileName: String, actor: String? = nil) throws -> CodebookImportSummary {
         let entries = document.flattened()
-        // Check the whole file before touching the project.
+        try Self.validateCodebookEntries(entries, fileName: fileName)
+        return try write { db in try Self.importCodebook(db, entries: entries, fileName: fileName, actor: actor) }
+    }
+
+    /// Checks a whole codebook file (names, colours, IDs, duplicates) before anything touches the project.
+    static func validateCodebookEntries(_ entries: [(path: String, parentPath: String?, entry: CodebookEntry)], fileName: String) throws {
         var seenPaths = Set<String>()
         var seenIds = Set<String>()
         for (path, _, entry) in entries {
@@ -240,7 +245,12 @@ extension Project {
             }
             if !seenPaths.insert(path.lowercased()).inserted { throw bad("the file defines this code twice (names are unique among siblings, ignoring case)") }
         }
-        return try write { db in
+    }
+
+    /// The body of `importCodebook`, inside a transaction the caller owns (a REFI project import adds its codebook this way).
+    static func importCodebook(_ db: Database, entries: [(path: String, parentPath: String?, entry: CodebookEntry)], fileName: String,
+                               actor: String?) throws -> CodebookImportSummary {
+        do {
             var summary = CodebookImportSummary(created: 0, updated: 0, unchanged: 0)
             for (path, parentPath, entry) in entries {
                 let tree = try CodeTree.load(db)

@@ -1,0 +1,102 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// One element of a parsed XML document, by local name (namespace prefixes dropped).
+///
+/// Exporters differ in namespaces and prefixes (`<Project xmlns=…>`, `<qda:Project>`), so the
+/// REFI reader matches elements and attributes by their local names only.
+final class XMLElement_ {
+    let name: String
+    let attributes: [String: String]
+    var children: [XMLElement_] = []
+    var text = ""
+    /// The 1-based line where the element starts, for messages.
+    let line: Int
+
+    init(name: String, attributes: [String: String], line: Int) {
+        self.name = name
+        self.attributes = attributes
+        self.line = line
+    }
+
+    /// The attribute with this local name, ignoring case of the name (`GUID`, `guid`).
+    func attribute(_ key: String) -> String? {
+        if let v = attributes[key] { return v }
+        let lower = key.lowercased()
+        return attributes.first { localName($0.key).lowercased() == lower }?.value
+    }
+
+    /// Direct children with this local name.
+    func children(_ name: String) -> [XMLElement_] { children.filter { $0.name == name } }
+
+    /// The first direct child with this local name.
+    func child(_ name: String) -> XMLElement_? { children.first { $0.name == name } }
+
+    /// All descendants (depth first) with this local name.
+    func descendants(_ name: String) -> [XMLElement_] {
+        var found: [XMLElement_] = []
+        for child in children {
+            if child.name == name { found.append(child) }
+            found += child.descendants(name)
+        }
+        return found
+    }
+}
+
+func localName(_ qualified: String) -> String {
+    qualified.split(separator: ":").last.map(String.init) ?? qualified
+}
+
+/// Parses XML into `XMLElement_` trees; refuses DTDs (entity-expansion bombs).
+final class XMLTreeParser: NSObject, XMLParserDelegate {
+    private var stack: [XMLElement_] = []
+    private var root: XMLElement_?
+    private var error: String?
+    private weak var parser: XMLParser?
+
+    /// The root element, or a description of why the data is not well-formed XML.
+    static func parse(_ data: Data) -> Result<XMLElement_, ExchangeProblem> {
+        let head = data.prefix(4096)
+        if head.range(of: Data("<!DOCTYPE".utf8)) != nil || data.range(of: Data("<!ENTITY".utf8)) != nil {
+            return .failure(ExchangeProblem("it declares a DTD, which REFI-QDA files never have"))
+        }
+        let delegate = XMLTreeParser()
+        let parser = XMLParser(data: data)
+        parser.shouldProcessNamespaces = false
+        parser.shouldResolveExternalEntities = false
+        parser.delegate = delegate
+        delegate.parser = parser
+        let ok = parser.parse()
+        if let root = delegate.root, ok, delegate.error == nil { return .success(root) }
+        let line = parser.lineNumber
+        let reason = delegate.error ?? parser.parserError.map { "\($0.localizedDescription)" } ?? "it is not well-formed XML"
+        return .failure(ExchangeProblem("line \(line): \(reason)"))
+    }
+
+    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+                qualifiedName qName: String?, attributes: [String: String] = [:]) {
+        var attrs: [String: String] = [:]
+        for (k, v) in attributes where !k.hasPrefix("xmlns") { attrs[localName(k)] = v }
+        let element = XMLElement_(name: localName(elementName), attributes: attrs, line: parser.lineNumber)
+        if let parent = stack.last { parent.children.append(element) } else if root == nil { root = element }
+        stack.append(element)
+    }
+
+    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
+        _ = stack.popLast()
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        stack.last?.text += string
+    }
+
+    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
+        stack.last?.text += String(decoding: CDATABlock, as: UTF8.self)
+    }
+
+    func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
+        if error == nil { error = "it is not well-formed XML (\(parseError.localizedDescription))" }
+    }
+}
