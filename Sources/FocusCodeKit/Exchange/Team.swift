@@ -193,8 +193,8 @@ public enum Team {
                 let needed = Set(copy.codings.map(\.ref) + copy.reviews.map(\.ref))
                 let missing = needed.filter { excerptIds[$0] == nil }.sorted()
                 if !missing.isEmpty { throw ExchangeError.copyHasUnknownExcerpts(path: copy.path, refs: missing) }
-                for ref in needed.sorted() {
-                    guard let theirs = copy.excerpts[ref], let ours = texts[ref], theirs != ours else { continue }
+                for (ref, theirs) in copy.excerpts.sorted(by: { $0.key < $1.key }) {
+                    guard let ours = texts[ref], theirs != ours else { continue }
                     conflict("\(name): excerpt \(ref) was edited (its text differs)")
                     if prefer == .copy {
                         try db.execute(sql: "UPDATE excerpts SET text = ?, word_count = ? WHERE ref = ?", arguments: [theirs, wordCount(theirs), ref])
