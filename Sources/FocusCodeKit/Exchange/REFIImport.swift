@@ -324,7 +324,8 @@ public enum REFIImporter {
                     let hash = Digest.sha256Hex(Data(normText.utf8))
                     let summary = try Importer.store({ body in for t in turns { try body(t) } }, fileName: fileName, format: .text,
                                                      contentHash: hash, db: db,
-                                                     options: ImportOptions(group: group, actor: options.actor), preparer: &preparer)
+                                                     options: ImportOptions(group: group, actor: options.actor, keepPseudonymLabels: ours),
+                                                     preparer: &preparer)
                     excerpts = try Row.fetchAll(db, sql: """
                         SELECT e.id, e.ref, e.text FROM excerpts e JOIN documents d ON d.id = e.document_id WHERE d.content_hash = ? ORDER BY e.seq
                         """, arguments: [hash]).map { (id: $0["id"] as Int64, ref: $0["ref"] as String, text: $0["text"] as String) }
@@ -361,8 +362,11 @@ public enum REFIImporter {
                     for (k, r) in ranges.enumerated() {
                         let lo = max(s, r.lowerBound), hi = min(e, r.upperBound)
                         guard lo < hi else { continue }
-                        let span = (lo == r.lowerBound && hi == r.upperBound) ? nil : Span(start: lo - r.lowerBound, end: hi - r.lowerBound)
-                        covered.append((k, span))
+                        // Relative to the excerpt, kept inside its stored text (which a preparer may have shortened).
+                        let length = excerpts[k].text.unicodeScalars.count
+                        let start = min(lo - r.lowerBound, length), end = min(hi - r.lowerBound, length)
+                        guard start < end else { continue }
+                        covered.append((k, start == 0 && end == length ? nil : Span(start: start, end: end)))
                     }
                     if covered.isEmpty {
                         report.problems.append("\(label): positions \(a)–\(b) cover no excerpt text (only speaker labels or blank lines); not imported")
@@ -434,7 +438,7 @@ public enum REFIImporter {
                 let at = find(firstLine, in: text, from: start, to: max(end, start)) ?? start
                 var stop = max(end, at)
                 while stop > at, text[stop - 1].properties.isWhitespace { stop -= 1 }
-                ranges.append(at..<max(stop, at + 1))
+                ranges.append(at..<min(max(stop, at + 1), max(text.count, at)))
             }
         }
         return ranges

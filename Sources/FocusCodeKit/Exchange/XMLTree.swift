@@ -57,7 +57,23 @@ final class XMLTreeParser: NSObject, XMLParserDelegate {
     private weak var parser: XMLParser?
 
     /// The root element, or a description of why the data is not well-formed XML.
-    static func parse(_ data: Data) -> Result<XMLElement_, ExchangeProblem> {
+    static func parse(_ input: Data) -> Result<XMLElement_, ExchangeProblem> {
+        // FoundationXML on Linux traps on an element or attribute name that is not valid UTF-8, so the
+        // bytes are checked first; UTF-16 (with a BOM) is turned into UTF-8.
+        var data = input
+        let bom = [UInt8](input.prefix(2))
+        if bom == [0xFF, 0xFE] || bom == [0xFE, 0xFF] {
+            guard let text = String(data: input.dropFirst(2), encoding: bom == [0xFF, 0xFE] ? .utf16LittleEndian : .utf16BigEndian) else {
+                return .failure(ExchangeProblem("it is not valid UTF-16 text"))
+            }
+            var utf8 = text
+            if let range = utf8.range(of: #"encoding\s*=\s*["'][Uu][Tt][Ff]-?16[^"']*["']"#, options: .regularExpression) {
+                utf8.replaceSubrange(range, with: "encoding=\"UTF-8\"")
+            }
+            data = Data(utf8.utf8)
+        } else if String(data: input, encoding: .utf8) == nil {
+            return .failure(ExchangeProblem("it is not UTF-8 text"))
+        }
         let head = data.prefix(4096)
         if head.range(of: Data("<!DOCTYPE".utf8)) != nil || data.range(of: Data("<!ENTITY".utf8)) != nil {
             return .failure(ExchangeProblem("it declares a DTD, which REFI-QDA files never have"))

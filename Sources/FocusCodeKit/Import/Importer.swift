@@ -13,13 +13,18 @@ public struct ImportOptions: Sendable {
     public var dryRun: Bool
     /// Who is importing, for the audit log.
     public var actor: String?
+    /// Keep labels that are already FocusCode pseudonyms (`P07`, `Moderator 2`) as the pseudonym, when free.
+    /// For files FocusCode wrote itself (a REFI export), whose labels are pseudonyms, not names.
+    public var keepPseudonymLabels: Bool
 
-    public init(group: String, moderators: [String] = [], format: TranscriptFormat? = nil, dryRun: Bool = false, actor: String? = nil) {
+    public init(group: String, moderators: [String] = [], format: TranscriptFormat? = nil, dryRun: Bool = false, actor: String? = nil,
+                keepPseudonymLabels: Bool = false) {
         self.group = group
         self.moderators = moderators
         self.format = format
         self.dryRun = dryRun
         self.actor = actor
+        self.keepPseudonymLabels = keepPseudonymLabels
     }
 }
 
@@ -159,6 +164,14 @@ public enum Importer {
             """, arguments: [hash])
     }
 
+    /// Whether a label has the shape of a pseudonym FocusCode assigns: `P` and digits, or `Moderator` with an optional number.
+    static func isPseudonymLabel(_ label: String) -> Bool {
+        if label.hasPrefix("P"), label.count >= 2, label.count <= 6, label.dropFirst().allSatisfy(\.isASCIIDigit) { return true }
+        if label == "Moderator" { return true }
+        if label.hasPrefix("Moderator "), let n = Int(label.dropFirst("Moderator ".count)), n > 1 { return true }
+        return false
+    }
+
     /// Role labels that mark a moderator without `--moderator`.
     static func isRoleModeratorLabel(_ label: String) -> Bool {
         let l = label.lowercased().trimmingCharacters(in: .whitespaces)
@@ -278,7 +291,9 @@ private struct ImportRun {
         }
         let isModerator = moderatorLabels.contains(normalised) || Importer.isRoleModeratorLabel(normalised)
         var pseudonym: String
-        if isModerator {
+        if options.keepPseudonymLabels, Importer.isPseudonymLabel(label), !usedPseudonyms.contains(label.lowercased()) {
+            pseudonym = label
+        } else if isModerator {
             pseudonym = "Moderator"
             var n = 2
             while usedPseudonyms.contains(pseudonym.lowercased()) { pseudonym = "Moderator \(n)"; n += 1 }

@@ -68,6 +68,8 @@ struct ProjectView: Equatable {
     var codes: [String]
     var coders: [String]
     var codings: [String]
+    /// Pseudonym, moderator flag and attributes of each participant.
+    var participants: [String] = []
 
     static func of(_ project: Project) throws -> ProjectView {
         try project.read { db in
@@ -84,7 +86,12 @@ struct ProjectView: Equatable {
                 let s: Int? = row["span_start"], e: Int? = row["span_end"], n: String? = row["note"]
                 return "\(row["ref"] as String)|\(row["uid"] as String)|\(row["coder"] as String)|\(s.map(String.init) ?? "")-\(e.map(String.init) ?? "")|\(n ?? "")"
             }.sorted()
-            return ProjectView(codes: codes, coders: coders, codings: codings)
+            let participants = try Row.fetchAll(db, sql: """
+                SELECT p.pseudonym, p.is_moderator, (SELECT group_concat(name || '=' || value, ';') FROM
+                  (SELECT name, value FROM participant_attributes a WHERE a.participant_id = p.id ORDER BY name)) AS attrs
+                FROM participants p ORDER BY p.pseudonym
+                """).map { "\($0["pseudonym"] as String)|\($0["is_moderator"] as Bool)|\(($0["attrs"] as String?) ?? "")" }
+            return ProjectView(codes: codes, coders: coders, codings: codings, participants: participants)
         }
     }
 }
@@ -138,6 +145,11 @@ enum ExchangeSamples {
                                   note: Bool.random(using: &rng) ? "note & <detail> \(Int.random(in: 0...9, using: &rng))" : nil)
         }
         if Bool.random(using: &rng), paths.count > 1 { try project.retireCode(paths.last!) }
+        for pseudonym in try project.read({ db in try String.fetchAll(db, sql: "SELECT pseudonym FROM participants WHERE is_moderator = 0") })
+        where Bool.random(using: &rng) {
+            try project.setAttributes([(name: "gender", value: Bool.random(using: &rng) ? "female" : "male"),
+                                       (name: "years", value: String(Int.random(in: 1...30, using: &rng)))], on: pseudonym)
+        }
         return project
     }
 }

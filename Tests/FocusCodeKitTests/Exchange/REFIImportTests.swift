@@ -127,4 +127,49 @@ final class REFIImportTests: XCTestCase {
         XCTAssertEqual(parts.exclusion, "Out\n\nmore")
         XCTAssertNil(parts.example)
     }
+
+    func testQdeWithTextsInACapitalisedSourcesFolderBeside() throws {
+        let dir = TempDir()
+        let guid = "{ABCDEF01-2345-4678-9ABC-DEF012345678}"
+        try FileManager.default.createDirectory(at: dir.url.appendingPathComponent("Sources"), withIntermediateDirectories: true)
+        try Data(("\u{FEFF}Moderator: Hello.\r\nP1: Workload is heavy.\r\n").utf8).write(to: dir.url.appendingPathComponent("Sources/\(guid).txt"))
+        let qde = dir.write("p.qde", """
+            <?xml version="1.0"?><Project xmlns="urn:QDA-XML:project:1.0" name="x">
+            <CodeBook><Codes><Code guid="11111111-2222-4333-8444-555555555555" name="Workload" isCodable="true"/></Codes></CodeBook>
+            <Sources><TextSource guid="\(guid)" name="FG7" plainTextPath="relative://\(guid).txt">
+            <PlainTextSelection guid="11111111-2222-4333-8444-555555555556" startPosition="23" endPosition="31">
+            <Coding guid="11111111-2222-4333-8444-555555555557"><CodeRef targetGUID="11111111-2222-4333-8444-555555555555"/></Coding>
+            </PlainTextSelection></TextSource></Sources></Project>
+            """)
+        let project = try Project.create(at: dir.path("p.sqlite"))
+        let report = try importFile(qde, into: project, options: REFIImportOptions(defaultCoder: "ann"))
+        XCTAssertEqual(report.sources.map(\.group), ["FG7"])
+        XCTAssertEqual(try codings(project), ["FG7-0002 ann Workload 0:8"])
+    }
+
+    /// No damaged file crashes the importer: each either imports or fails with a categorised error.
+    func testMutatedFilesNeverCrash() throws {
+        let dir = TempDir()
+        let project = try Project.create(at: dir.path("p.sqlite"))
+        var rng = ExchangeRandom(seed: 7)
+        for name in ["nvivo-like.qdpx", "atlas-like.qdpx", "maxqda-like.qdc"] {
+            let original = [UInt8](try Data(contentsOf: refi.appendingPathComponent(name)))
+            for round in 0..<60 {
+                var bytes = original
+                for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                    switch Int.random(in: 0..<3, using: &rng) {
+                    case 0: bytes[Int.random(in: 0..<bytes.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
+                    case 1: bytes.removeSubrange(Int.random(in: 0..<bytes.count, using: &rng)..<bytes.count)
+                    default: bytes.insert(UInt8.random(in: 0...255, using: &rng), at: Int.random(in: 0..<bytes.count, using: &rng))
+                    }
+                    if bytes.isEmpty { bytes = [0] }
+                }
+                let url = dir.url.appendingPathComponent("\(round)-\(name)")
+                try Data(bytes).write(to: url)
+                do { _ = try importFile(url, into: project) } catch is CategorisedError {} catch {
+                    XCTFail("\(name) round \(round): uncategorised \(error)")
+                }
+            }
+        }
+    }
 }

@@ -17,6 +17,7 @@ final class REFIRoundTripTests: XCTestCase {
             let report = try REFIImporter.importFile(file, into: copy, preparer: &preparer)
             XCTAssertEqual(report.problems, [], "seed \(seed)")
             XCTAssertEqual(try ProjectView.of(copy), try ProjectView.of(original), "seed \(seed)")
+            XCTAssertFalse(try ProjectView.of(copy).participants.isEmpty)
             // Importing the export into its own project finds everything already there.
             let again = try REFIImporter.importFile(file, into: original, preparer: &preparer)
             XCTAssertEqual(again.codingsAdded, 0, "seed \(seed)")
