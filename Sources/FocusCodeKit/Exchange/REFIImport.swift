@@ -40,6 +40,7 @@ public struct REFIImportReport: Sendable, Equatable, Codable {
     public var codingsAdded = 0
     public var codingsUnchanged = 0
     public var attributesSet = 0
+    public var memosAdded = 0
     /// Everything that could not be mapped, one line each; never dropped silently.
     public var problems: [String] = []
 }
@@ -302,6 +303,7 @@ public enum REFIImporter {
             for row in try Row.fetchAll(db, sql: "SELECT id, content_hash FROM documents") {
                 ownDocuments[GUID.derived("source", pid + "/" + (row["content_hash"] as String))] = row["id"]
             }
+            var sourcePlaces: [String: (group: String, excerpts: [String: Int64])] = [:]
             for source in loaded {
                 let group = options.group ?? source.guid.flatMap { groupBySource[$0] } ?? groupName(from: source.name)
                 let positions = SourcePositions(raw: source.text)
@@ -343,6 +345,7 @@ public enum REFIImporter {
                 }
                 // FocusCode writes code points; other exporters are judged by where their selections fall.
                 let reading = ours ? positions.readings[0] : positions.bestReading(for: raw.map { (start: $0.0, end: $0.1) })
+                if let guid = source.guid { sourcePlaces[guid] = (sourceGroup, Dictionary(excerpts.map { ($0.ref, $0.id) }, uniquingKeysWith: { a, _ in a })) }
                 report.sources.append(REFIImportReport.Source(name: source.name, group: sourceGroup, status: status, excerpts: excerpts.count,
                                                               firstRef: excerpts.first?.ref, positions: reading.name, selections: selections.count))
                 for c in source.element.children("Coding") {
@@ -392,6 +395,7 @@ public enum REFIImporter {
                 }
             }
             try importCases(db, root: root, report: &report)
+            try importNotes(db, root: root, users: users, places: sourcePlaces, report: &report)
             try AuditLog.record(db, actor: options.actor, action: "refi.import", objectKind: "project", objectRef: file,
                                 detail: "sources=\(report.sources.count) codes_created=\(report.codesCreated) codings_added=\(report.codingsAdded) problems=\(report.problems.count)")
         }
@@ -481,6 +485,73 @@ public enum REFIImporter {
                        arguments: [chosen, guid ?? UUID().uuidString.lowercased(), Clock.nowString()])
         report.codersCreated.append(chosen)
         return db.lastInsertedRowID
+    }
+
+    /// Notes become memos: on the project (the project's `NoteRef`s and unreferenced notes), on codes, on groups
+    /// (a set's `MemberNote`, or a source's `NoteRef`), on excerpts (a source's note named "Memo on FG1-0007", as
+    /// FocusCode writes them) and on participants ("Memo on participant P01"). Notes on codings are coding notes,
+    /// not memos. A memo that is already there (same target and text) is not added again.
+    static func importNotes(_ db: Database, root: XMLElement_, users: [String: String],
+                            places: [String: (group: String, excerpts: [String: Int64])], report: inout REFIImportReport) throws {
+        var notes: [String: XMLElement_] = [:]
+        for note in root.child("Notes")?.children("Note") ?? [] {
+            if let g = note.attribute("guid").flatMap(GUID.normalise) { notes[g] = note }
+        }
+        guard !notes.isEmpty else { return }
+        var used = Set<String>()
+        for element in root.descendants("Coding") + root.descendants("PlainTextSelection") {
+            for ref in element.children("NoteRef") { if let g = ref.attribute("targetGUID").flatMap(GUID.normalise) { used.insert(g) } }
+        }
+        func add(_ guid: String, kind: String, target: Int64?) throws {
+            guard let note = notes[guid], !used.contains(guid) else { return }
+            used.insert(guid)
+            let text = note.child("PlainTextContent")?.text ?? ""
+            guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
+            let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM memos WHERE target_kind = ? AND target_id IS ? AND text = ?",
+                                           arguments: [kind, target, text]) ?? false
+            if exists { return }
+            let author = note.attribute("creatingUser").flatMap(GUID.normalise).flatMap { users[$0] }
+            let at = note.attribute("creationDateTime") ?? Clock.nowString()
+            try db.execute(sql: "INSERT INTO memos(target_kind, target_id, author, text, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [kind, target, author, text, at, at])
+            report.memosAdded += 1
+        }
+        func refs(_ element: XMLElement_, _ name: String = "NoteRef") -> [String] {
+            element.children(name).compactMap { $0.attribute("targetGUID").flatMap(GUID.normalise) }
+        }
+        func groupId(_ name: String) throws -> Int64? { try Int64.fetchOne(db, sql: "SELECT id FROM groups WHERE name = ?", arguments: [name]) }
+        let tree = try CodeTree.load(db)
+        for code in root.child("CodeBook")?.descendants("Code") ?? [] {
+            guard let g = code.attribute("guid").flatMap(GUID.normalise),
+                  let stored = tree.codes.first(where: { $0.uid.lowercased() == g || GUID.exportable($0.uid, kind: "code") == g }) else { continue }
+            for n in refs(code) { try add(n, kind: "code", target: stored.rowId) }
+        }
+        for set in root.child("Sets")?.children("Set") ?? [] {
+            guard let name = set.attribute("name"), let id = try groupId(name) else { continue }
+            for n in refs(set, "MemberNote") { try add(n, kind: "group", target: id) }
+        }
+        for source in root.child("Sources")?.children ?? [] {
+            guard let g = source.attribute("guid").flatMap(GUID.normalise), let place = places[g] else { continue }
+            for n in refs(source) {
+                let name = notes[n]?.attribute("name") ?? ""
+                if name.hasPrefix("Memo on "), let excerpt = place.excerpts[String(name.dropFirst("Memo on ".count))] {
+                    try add(n, kind: "excerpt", target: excerpt)
+                } else {
+                    try add(n, kind: "group", target: try groupId(place.group))
+                }
+            }
+        }
+        for n in refs(root) { try add(n, kind: "project", target: nil) }
+        for (g, note) in notes.sorted(by: { $0.key < $1.key }) where !used.contains(g) {
+            let name = note.attribute("name") ?? ""
+            if name.hasPrefix("Memo on participant "),
+               let pid = try Int64.fetchOne(db, sql: "SELECT id FROM participants WHERE pseudonym = ? COLLATE NOCASE",
+                                            arguments: [String(name.dropFirst("Memo on participant ".count))]) {
+                try add(g, kind: "participant", target: pid)
+            } else {
+                try add(g, kind: "project", target: nil)
+            }
+        }
     }
 
     /// Case variables become attributes of the participant whose pseudonym is the case's name.

@@ -28,6 +28,7 @@ public struct TeamMergeReport: Sendable, Equatable, Codable {
         public var codingsUnchanged = 0
         public var reviewsAdded = 0
         public var excerptsUpdated = 0
+        public var memosAdded = 0
     }
     public var copies: [CopyResult] = []
     /// Each conflict found and how it was settled.
@@ -37,7 +38,7 @@ public struct TeamMergeReport: Sendable, Equatable, Codable {
 
     /// Whether the merge changed nothing (as a second merge of the same copies should).
     public var changedNothing: Bool {
-        copies.allSatisfy { $0.codesAdded + $0.codesUpdated + $0.codersAdded + $0.codingsAdded + $0.codingsUpdated + $0.reviewsAdded + $0.excerptsUpdated == 0 }
+        copies.allSatisfy { $0.codesAdded + $0.codesUpdated + $0.codersAdded + $0.codingsAdded + $0.codingsUpdated + $0.reviewsAdded + $0.excerptsUpdated + $0.memosAdded == 0 }
     }
 }
 
@@ -141,7 +142,19 @@ public enum Team {
         var excerpts: [String: String]
         var codings: [Coding]
         var reviews: [(ref: String, coderUid: String, coderName: String, at: String)]
+        /// Memos with their target by stable key (excerpt ref, code uid, group name, pseudonym).
+        var memos: [(kind: String, target: String?, author: String?, text: String, created: String, updated: String)]
     }
+
+    /// Memos with their targets by stable key, for matching across copies.
+    static let memoSQL = """
+        SELECT m.target_kind, m.author, m.text, m.created_at, m.updated_at, CASE m.target_kind
+          WHEN 'group' THEN (SELECT name FROM groups WHERE id = m.target_id)
+          WHEN 'participant' THEN (SELECT pseudonym FROM participants WHERE id = m.target_id)
+          WHEN 'excerpt' THEN (SELECT ref FROM excerpts WHERE id = m.target_id)
+          WHEN 'code' THEN (SELECT uid FROM codes WHERE id = m.target_id) END AS target
+        FROM memos m ORDER BY m.id
+        """
 
     static func readCopy(_ url: URL, projectId: String) throws -> CopyData {
         let copy = try Project.open(at: url.path)
@@ -165,8 +178,12 @@ public enum Team {
             let reviews = try Row.fetchAll(db, sql: """
                 SELECT e.ref, r.uid, r.name, v.reviewed_at FROM reviews v JOIN excerpts e ON e.id = v.excerpt_id JOIN coders r ON r.id = v.coder_id
                 """).map { (ref: $0["ref"] as String, coderUid: $0["uid"] as String, coderName: $0["name"] as String, at: $0["reviewed_at"] as String) }
+            let memos = try Row.fetchAll(db, sql: memoSQL).map {
+                (kind: $0["target_kind"] as String, target: $0["target"] as String?, author: $0["author"] as String?, text: $0["text"] as String,
+                 created: $0["created_at"] as String, updated: $0["updated_at"] as String)
+            }
             return CopyData(path: url.path, coder: info["team_copy_coder"], tree: try CodeTree.load(db), base: base,
-                            excerpts: excerpts, codings: codings, reviews: reviews)
+                            excerpts: excerpts, codings: codings, reviews: reviews, memos: memos)
         }
     }
 
@@ -313,6 +330,27 @@ public enum Team {
                     let coderId = try coder(r.coderUid, r.coderName)
                     try db.execute(sql: "INSERT OR IGNORE INTO reviews(excerpt_id, coder_id, reviewed_at) VALUES (?, ?, ?)", arguments: [excerptId, coderId, r.at])
                     result.reviewsAdded += db.changesCount
+                }
+                // Memos: a memo the project lacks (same target and text) is added; edits on both sides are both kept.
+                for m in copy.memos {
+                    let target: Int64?
+                    switch m.kind {
+                    case "project": target = nil
+                    case "excerpt": target = m.target.flatMap { excerptIds[$0] }
+                    case "code": target = m.target.flatMap { codeIds[$0.lowercased()] }
+                    case "group": target = try m.target.flatMap { try Int64.fetchOne(db, sql: "SELECT id FROM groups WHERE name = ?", arguments: [$0]) }
+                    default: target = try m.target.flatMap { try Int64.fetchOne(db, sql: "SELECT id FROM participants WHERE pseudonym = ?", arguments: [$0]) }
+                    }
+                    if m.kind != "project" && target == nil {
+                        report.notes.append("\(name): a memo on \(m.kind) \(m.target ?? "?") has no target in the project; not merged")
+                        continue
+                    }
+                    let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM memos WHERE target_kind = ? AND target_id IS ? AND text = ?",
+                                                   arguments: [m.kind, target, m.text]) ?? false
+                    if exists { continue }
+                    try db.execute(sql: "INSERT INTO memos(target_kind, target_id, author, text, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                                   arguments: [m.kind, target, m.author, m.text, m.created, m.updated])
+                    result.memosAdded += 1
                 }
                 report.copies.append(result)
             }

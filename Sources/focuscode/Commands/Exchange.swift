@@ -85,7 +85,7 @@ extension FocusCode {
                 Console.out("  \(s.name) → \(s.group) (\(s.status), \(s.excerpts) excerpts from \(s.firstRef ?? "-")): \(s.selections) selections, positions read as \(s.positions)")
             }
             if !report.sources.isEmpty || report.codingsAdded > 0 {
-                Console.out("  codings: \(report.codingsAdded) added, \(report.codingsUnchanged) already there; \(report.attributesSet) participant attributes set")
+                Console.out("  codings: \(report.codingsAdded) added, \(report.codingsUnchanged) already there; \(report.attributesSet) participant attributes set, \(report.memosAdded) memos added")
             }
             if !report.problems.isEmpty {
                 Console.out("Not imported or changed (\(report.problems.count)):")

@@ -94,7 +94,7 @@ extension FocusCode.Team {
                 return
             }
             for c in report.copies {
-                Console.out("\((c.path as NSString).lastPathComponent) (\(c.coder ?? "?")): \(c.codingsAdded) codings added, \(c.codingsUpdated) updated, \(c.codingsUnchanged) already there; \(c.codesAdded) codes added, \(c.codesUpdated) updated; \(c.reviewsAdded) reviews added")
+                Console.out("\((c.path as NSString).lastPathComponent) (\(c.coder ?? "?")): \(c.codingsAdded) codings added, \(c.codingsUpdated) updated, \(c.codingsUnchanged) already there; \(c.codesAdded) codes added, \(c.codesUpdated) updated; \(c.reviewsAdded) reviews, \(c.memosAdded) memos added")
             }
             for c in report.conflicts { Console.out("conflict: \(c)") }
             for n in report.notes { Console.out("note: \(n)") }

@@ -70,6 +70,8 @@ struct ProjectView: Equatable {
     var codings: [String]
     /// Pseudonym, moderator flag and attributes of each participant.
     var participants: [String] = []
+    /// Kind, target (by stable key), author and text of each memo.
+    var memos: [String] = []
 
     static func of(_ project: Project) throws -> ProjectView {
         try project.read { db in
@@ -91,7 +93,15 @@ struct ProjectView: Equatable {
                   (SELECT name, value FROM participant_attributes a WHERE a.participant_id = p.id ORDER BY name)) AS attrs
                 FROM participants p ORDER BY p.pseudonym
                 """).map { "\($0["pseudonym"] as String)|\($0["is_moderator"] as Bool)|\(($0["attrs"] as String?) ?? "")" }
-            return ProjectView(codes: codes, coders: coders, codings: codings, participants: participants)
+            let memos = try Row.fetchAll(db, sql: """
+                SELECT m.target_kind, m.author, m.text, CASE m.target_kind
+                  WHEN 'group' THEN (SELECT name FROM groups WHERE id = m.target_id)
+                  WHEN 'participant' THEN (SELECT pseudonym FROM participants WHERE id = m.target_id)
+                  WHEN 'excerpt' THEN (SELECT ref FROM excerpts WHERE id = m.target_id)
+                  WHEN 'code' THEN (SELECT uid FROM codes WHERE id = m.target_id) END AS target
+                FROM memos m
+                """).map { "\($0["target_kind"] as String)|\(($0["target"] as String?) ?? "")|\(($0["author"] as String?) ?? "")|\($0["text"] as String)" }.sorted()
+            return ProjectView(codes: codes, coders: coders, codings: codings, participants: participants, memos: memos)
         }
     }
 }
@@ -145,6 +155,18 @@ enum ExchangeSamples {
                                   note: Bool.random(using: &rng) ? "note & <detail> \(Int.random(in: 0...9, using: &rng))" : nil)
         }
         if Bool.random(using: &rng), paths.count > 1 { try project.retireCode(paths.last!) }
+        try project.write { db in
+            let targets: [(String, String?)] = [("project", nil), ("group", "SELECT id FROM groups"), ("participant", "SELECT id FROM participants"),
+                                                 ("excerpt", "SELECT id FROM excerpts"), ("code", "SELECT id FROM codes")]
+            // A memo's author travels as a REFI user, so authors are coders here (see Docs/exchange.md).
+            let authors = try String.fetchAll(db, sql: "SELECT name FROM coders")
+            for (k, (kind, sql)) in targets.enumerated() where Bool.random(using: &rng) {
+                let target = try sql.map { try Int64.fetchAll(db, sql: $0).randomElement(using: &rng)! }
+                try db.execute(sql: "INSERT INTO memos(target_kind, target_id, author, text, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                               arguments: [kind, target, authors.randomElement(using: &rng), "Memo \(k) on \(kind) & <more>\nline two",
+                                           "2026-01-0\(k + 1)T00:00:00Z", "2026-01-0\(k + 1)T00:00:00Z"])
+            }
+        }
         for pseudonym in try project.read({ db in try String.fetchAll(db, sql: "SELECT pseudonym FROM participants WHERE is_moderator = 0") })
         where Bool.random(using: &rng) {
             try project.setAttributes([(name: "gender", value: Bool.random(using: &rng) ? "female" : "male"),

@@ -52,6 +52,12 @@ final class TeamTests: XCTestCase {
             for copy in copies {
                 let p = try Project.open(at: copy.path)
                 if Bool.random(using: &rng) { try p.addCode(path: "New \(copy.coder)") }
+                if Bool.random(using: &rng) {
+                    try p.write { db in
+                        try db.execute(sql: "INSERT INTO memos(target_kind, target_id, author, text, created_at, updated_at) VALUES ('excerpt', (SELECT min(id) FROM excerpts), ?, ?, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+                                       arguments: [copy.coder, "memo by \(copy.coder)"])
+                    }
+                }
                 let codes = try p.codebook().active.map(\.path)
                 let refs = try p.read { db in try String.fetchAll(db, sql: "SELECT ref FROM excerpts") }
                 for _ in 0..<Int.random(in: 0...15, using: &rng) {
@@ -59,8 +65,11 @@ final class TeamTests: XCTestCase {
                 }
                 expected.formUnion(try ProjectView.of(p).codings)
             }
+            let expectedMemos = try copies.reduce(into: Set(try ProjectView.of(project).memos)) { $0.formUnion(try ProjectView.of(Project.open(at: $1.path)).memos) }
             let urls = copies.map { URL(fileURLWithPath: $0.path) }
             let report = try Team.merge(project, copies: urls)
+            XCTAssertEqual(Set(try ProjectView.of(project).memos), expectedMemos, "seed \(seed)")
+            XCTAssertEqual(try ProjectView.of(project).memos.count, expectedMemos.count, "seed \(seed)")
             XCTAssertEqual(report.conflicts, [], "seed \(seed)")
             let merged = try ProjectView.of(project).codings
             XCTAssertEqual(merged.count, Set(merged).count, "no duplicates, seed \(seed)")
