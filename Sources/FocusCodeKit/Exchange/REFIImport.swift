@@ -9,11 +9,14 @@ public struct REFIImportOptions: Sendable {
     public var defaultCoder: String
     /// Who is importing, for the audit log.
     public var actor: String?
+    /// Do all the work and report it, then roll back: nothing is written.
+    public var dryRun: Bool
 
-    public init(group: String? = nil, defaultCoder: String = "imported", actor: String? = nil) {
+    public init(group: String? = nil, defaultCoder: String = "imported", actor: String? = nil, dryRun: Bool = false) {
         self.group = group
         self.defaultCoder = defaultCoder
         self.actor = actor
+        self.dryRun = dryRun
     }
 }
 
@@ -52,7 +55,7 @@ public enum REFIImporter {
 
     /// A REFI file read into memory: the XML root and a way to get the files it refers to.
     struct Package {
-        var root: XMLElement_
+        var root: XMLTreeElement
         var file: String
         var sourceFile: (String) -> Data?
     }
@@ -65,7 +68,7 @@ public enum REFIImporter {
         switch package.root.name {
         case "CodeBook":
             let entries = try codebookEntries(package.root, report: &report, ours: isOurs(package.root))
-            try project.write { db in
+            try Importer.transaction(project, dryRun: options.dryRun) { db in
                 try importCodes(db, entries: entries, file: package.file, actor: options.actor, report: &report)
                 try AuditLog.record(db, actor: options.actor, action: "refi.import", objectKind: "codebook", objectRef: package.file,
                                     detail: "codes_created=\(report.codesCreated) codes_updated=\(report.codesUpdated)")
@@ -78,7 +81,7 @@ public enum REFIImporter {
         return report
     }
 
-    static func isOurs(_ root: XMLElement_) -> Bool { root.attribute("origin")?.hasPrefix("FocusCode") ?? false }
+    static func isOurs(_ root: XMLTreeElement) -> Bool { root.attribute("origin")?.hasPrefix("FocusCode") ?? false }
 
     // MARK: - Reading files
 
@@ -87,7 +90,7 @@ public enum REFIImporter {
         guard FileManager.default.fileExists(atPath: url.path) else { throw ProjectError.fileMissing(path: url.path) }
         let data: Data
         do { data = try Data(contentsOf: url) } catch { throw ProjectError.unreadable(path: url.path, reason: error.localizedDescription) }
-        func parse(_ xml: Data, part: String?) throws -> XMLElement_ {
+        func parse(_ xml: Data, part: String?) throws -> XMLTreeElement {
             switch XMLTreeParser.parse(xml) {
             case .success(let root): return root
             case .failure(let p): throw ExchangeError.badFile(file: part.map { "\(file) (\($0))" } ?? file, problem: p.problem)
@@ -145,10 +148,10 @@ public enum REFIImporter {
     // MARK: - Codebook
 
     /// The file's code tree as codebook entries: IDs normalised, names and colours made valid (each change reported).
-    static func codebookEntries(_ container: XMLElement_, report: inout REFIImportReport, ours: Bool) throws -> [CodebookEntry] {
+    static func codebookEntries(_ container: XMLTreeElement, report: inout REFIImportReport, ours: Bool) throws -> [CodebookEntry] {
         guard let codes = container.child("Codes") else { return [] }
         var seenIds = Set<String>()
-        func entries(_ parent: XMLElement_, path: String) -> [CodebookEntry] {
+        func entries(_ parent: XMLTreeElement, path: String) -> [CodebookEntry] {
             var used = Set<String>()
             var result: [CodebookEntry] = []
             for element in parent.children("Code") {
@@ -225,7 +228,7 @@ public enum REFIImporter {
         let codeEntries = try root.child("CodeBook").map { try codebookEntries($0, report: &report, ours: ours) } ?? []
         // Code GUID in the file → path, to find the stored code after import.
         var pathByGUID: [String: String] = [:]
-        func collect(_ element: XMLElement_, _ entries: [CodebookEntry], parent: String?) {
+        func collect(_ element: XMLTreeElement, _ entries: [CodebookEntry], parent: String?) {
             for (el, entry) in zip(element.children("Code"), entries) {
                 let path = parent.map { $0 + "/" + entry.name } ?? entry.name
                 if let g = el.attribute("guid").flatMap(GUID.normalise) { pathByGUID[g] = path }
@@ -282,7 +285,7 @@ public enum REFIImporter {
                                        text: text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text))
         }
 
-        try project.write { db in
+        try Importer.transaction(project, dryRun: options.dryRun) { db in
             try importCodes(db, entries: codeEntries, file: file, actor: options.actor, report: &report)
             let tree = try CodeTree.load(db)
             var codeByGUID: [String: Code] = [:]
@@ -313,13 +316,13 @@ public enum REFIImporter {
                 var status = "new"
                 var sourceGroup = group
                 if let guid = source.guid, let own = ownDocuments[guid], let doc = try ownDocument(db, id: own),
-                   REFIWriter.sourceText(doc.document).text == normText {
+                   REFIWriter.sourceText(doc).text == normText {
                     // This project's own export: the source is a stored document, its excerpts known exactly.
-                    let offsets = REFIWriter.sourceText(doc.document).offsets
-                    excerpts = doc.document.excerpts.map { (id: $0.id, ref: $0.ref, text: $0.text) }
-                    ranges = doc.document.excerpts.map { offsets[$0.id]!..<(offsets[$0.id]! + $0.text.unicodeScalars.count) }
+                    let offsets = REFIWriter.sourceText(doc).offsets
+                    excerpts = doc.excerpts.map { (id: $0.id, ref: $0.ref, text: $0.text) }
+                    ranges = doc.excerpts.map { offsets[$0.id]!..<(offsets[$0.id]! + $0.text.unicodeScalars.count) }
                     status = "existing"
-                    sourceGroup = doc.document.group
+                    sourceGroup = doc.group
                 } else {
                     let turns = PlainTextReader.read(text: normText, flavour: .plain)
                     let fileName = source.name.lowercased().hasSuffix(".txt") ? source.name : source.name + ".txt"
@@ -402,16 +405,16 @@ public enum REFIImporter {
     }
 
     /// A stored document as the exporter sees it.
-    static func ownDocument(_ db: Database, id: Int64) throws -> (document: ExchangeSnapshot.Document, Void)? {
+    static func ownDocument(_ db: Database, id: Int64) throws -> ExchangeSnapshot.Document? {
         guard let row = try Row.fetchOne(db, sql: "SELECT d.file_name, d.content_hash, g.name FROM documents d JOIN groups g ON g.id = d.group_id WHERE d.id = ?",
                                          arguments: [id]) else { return nil }
         let excerpts = try Row.fetchAll(db, sql: """
             SELECT e.id, e.ref, e.text, p.pseudonym FROM excerpts e LEFT JOIN participants p ON p.id = e.participant_id WHERE e.document_id = ? ORDER BY e.seq
             """, arguments: [id]).map { ExchangeSnapshot.Excerpt(id: $0["id"], ref: $0["ref"], text: $0["text"], speaker: $0["pseudonym"]) }
-        return (ExchangeSnapshot.Document(id: id, fileName: row["file_name"], hash: row["content_hash"], group: row["name"], excerpts: excerpts), ())
+        return ExchangeSnapshot.Document(id: id, fileName: row["file_name"], hash: row["content_hash"], group: row["name"], excerpts: excerpts)
     }
 
-    struct LoadedSource { var element: XMLElement_; var name: String; var guid: String?; var text: String }
+    struct LoadedSource { var element: XMLTreeElement; var name: String; var guid: String?; var text: String }
 
     /// A group name from a source name: letters, digits and '_' of its name without extension.
     static func groupName(from sourceName: String) -> String {
@@ -491,9 +494,9 @@ public enum REFIImporter {
     /// (a set's `MemberNote`, or a source's `NoteRef`), on excerpts (a source's note named "Memo on FG1-0007", as
     /// FocusCode writes them) and on participants ("Memo on participant P01"). Notes on codings are coding notes,
     /// not memos. A memo that is already there (same target and text) is not added again.
-    static func importNotes(_ db: Database, root: XMLElement_, users: [String: String],
+    static func importNotes(_ db: Database, root: XMLTreeElement, users: [String: String],
                             places: [String: (group: String, excerpts: [String: Int64])], report: inout REFIImportReport) throws {
-        var notes: [String: XMLElement_] = [:]
+        var notes: [String: XMLTreeElement] = [:]
         for note in root.child("Notes")?.children("Note") ?? [] {
             if let g = note.attribute("guid").flatMap(GUID.normalise) { notes[g] = note }
         }
@@ -516,7 +519,7 @@ public enum REFIImporter {
                            arguments: [kind, target, author, text, at, at])
             report.memosAdded += 1
         }
-        func refs(_ element: XMLElement_, _ name: String = "NoteRef") -> [String] {
+        func refs(_ element: XMLTreeElement, _ name: String = "NoteRef") -> [String] {
             element.children(name).compactMap { $0.attribute("targetGUID").flatMap(GUID.normalise) }
         }
         func groupId(_ name: String) throws -> Int64? { try Int64.fetchOne(db, sql: "SELECT id FROM groups WHERE name = ?", arguments: [name]) }
@@ -555,7 +558,7 @@ public enum REFIImporter {
     }
 
     /// Case variables become attributes of the participant whose pseudonym is the case's name.
-    static func importCases(_ db: Database, root: XMLElement_, report: inout REFIImportReport) throws {
+    static func importCases(_ db: Database, root: XMLTreeElement, report: inout REFIImportReport) throws {
         var variables: [String: String] = [:]
         for v in root.child("Variables")?.children("Variable") ?? [] {
             if let g = v.attribute("guid").flatMap(GUID.normalise), let n = v.attribute("name") { variables[g] = n }

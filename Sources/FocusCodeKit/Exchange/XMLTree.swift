@@ -7,10 +7,10 @@ import FoundationXML
 ///
 /// Exporters differ in namespaces and prefixes (`<Project xmlns=…>`, `<qda:Project>`), so the
 /// REFI reader matches elements and attributes by their local names only.
-final class XMLElement_ {
+final class XMLTreeElement {
     let name: String
     let attributes: [String: String]
-    var children: [XMLElement_] = []
+    var children: [XMLTreeElement] = []
     var text = ""
     /// The 1-based line where the element starts, for messages.
     let line: Int
@@ -29,14 +29,14 @@ final class XMLElement_ {
     }
 
     /// Direct children with this local name.
-    func children(_ name: String) -> [XMLElement_] { children.filter { $0.name == name } }
+    func children(_ name: String) -> [XMLTreeElement] { children.filter { $0.name == name } }
 
     /// The first direct child with this local name.
-    func child(_ name: String) -> XMLElement_? { children.first { $0.name == name } }
+    func child(_ name: String) -> XMLTreeElement? { children.first { $0.name == name } }
 
     /// All descendants (depth first) with this local name.
-    func descendants(_ name: String) -> [XMLElement_] {
-        var found: [XMLElement_] = []
+    func descendants(_ name: String) -> [XMLTreeElement] {
+        var found: [XMLTreeElement] = []
         for child in children {
             if child.name == name { found.append(child) }
             found += child.descendants(name)
@@ -49,15 +49,15 @@ func localName(_ qualified: String) -> String {
     qualified.split(separator: ":").last.map(String.init) ?? qualified
 }
 
-/// Parses XML into `XMLElement_` trees; refuses DTDs (entity-expansion bombs).
+/// Parses XML into `XMLTreeElement` trees; refuses DTDs (entity-expansion bombs).
 final class XMLTreeParser: NSObject, XMLParserDelegate {
-    private var stack: [XMLElement_] = []
-    private var root: XMLElement_?
+    private var stack: [XMLTreeElement] = []
+    private var root: XMLTreeElement?
     private var error: String?
     private weak var parser: XMLParser?
 
     /// The root element, or a description of why the data is not well-formed XML.
-    static func parse(_ input: Data) -> Result<XMLElement_, ExchangeProblem> {
+    static func parse(_ input: Data) -> Result<XMLTreeElement, ExchangeProblem> {
         // FoundationXML on Linux traps on an element or attribute name that is not valid UTF-8, so the
         // bytes are checked first; UTF-16 (with a BOM) is turned into UTF-8.
         var data = input
@@ -95,7 +95,7 @@ final class XMLTreeParser: NSObject, XMLParserDelegate {
                 qualifiedName qName: String?, attributes: [String: String] = [:]) {
         var attrs: [String: String] = [:]
         for (k, v) in attributes where !k.hasPrefix("xmlns") { attrs[localName(k)] = v }
-        let element = XMLElement_(name: localName(elementName), attributes: attrs, line: parser.lineNumber)
+        let element = XMLTreeElement(name: localName(elementName), attributes: attrs, line: parser.lineNumber)
         if let parent = stack.last { parent.children.append(element) } else if root == nil { root = element }
         stack.append(element)
     }

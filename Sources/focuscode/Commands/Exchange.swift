@@ -51,6 +51,7 @@ extension FocusCode {
                   focuscode import-refi other-tool.qdpx
                   focuscode import-refi codebook.qdc
                   focuscode import-refi study.qdpx --group FG3 --format json
+                  focuscode import-refi other-tool.qdpx --dry-run
                 """)
 
         @OptionGroup var project: ProjectOptions
@@ -64,6 +65,9 @@ extension FocusCode {
         @Option(name: .long, help: "The coder for codings that name no user.")
         var coder: String = "imported"
 
+        @Flag(name: .long, help: "Show what would be imported (and every problem) and write nothing.")
+        var dryRun = false
+
         @Option(name: .long, help: "Output format: table or json.")
         var format: OutputFormat = .table
 
@@ -71,14 +75,15 @@ extension FocusCode {
             let opened = try project.open()
             var preparer = PassThroughPreparer()
             let report = try REFIImporter.importFile(URL(fileURLWithPath: file), into: opened,
-                                                     options: REFIImportOptions(group: group, defaultCoder: coder), preparer: &preparer)
+                                                     options: REFIImportOptions(group: group, defaultCoder: coder, dryRun: dryRun),
+                                                     preparer: &preparer)
             if format == .json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                 Console.out(String(decoding: try encoder.encode(report), as: UTF8.self))
                 return
             }
-            Console.out("Imported \(report.file): codes \(report.codesCreated) new, \(report.codesUpdated) updated, \(report.codesUnchanged) unchanged")
+            Console.out("\(dryRun ? "Would import" : "Imported") \(report.file): codes \(report.codesCreated) new, \(report.codesUpdated) updated, \(report.codesUnchanged) unchanged")
             if !report.codersCreated.isEmpty { Console.out("  coders added: \(report.codersCreated.joined(separator: ", "))") }
             if !report.codersMatched.isEmpty { Console.out("  coders matched: \(report.codersMatched.joined(separator: ", "))") }
             for s in report.sources {

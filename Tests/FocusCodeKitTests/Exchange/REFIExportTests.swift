@@ -67,7 +67,7 @@ final class REFIExportTests: XCTestCase {
         let text = String(decoding: try RefiSchemas.unzip(qdpx, "sources/\(guid).txt"), as: UTF8.self)
         XCTAssertEqual(text, "Moderator: Welcome & thanks.\n\nP01: Training and workload 😩 are <issues>.\n\nP02: Workload, yes.")
         let scalars = Array(text.unicodeScalars)
-        func selected(_ s: XMLElement_) -> String {
+        func selected(_ s: XMLTreeElement) -> String {
             let a = Int(s.attribute("startPosition")!)!, b = Int(s.attribute("endPosition")!)!
             return String(String.UnicodeScalarView(scalars[a..<b]))
         }

@@ -172,4 +172,33 @@ final class REFIImportTests: XCTestCase {
             }
         }
     }
+
+    func testDryRunReportsAndWritesNothing() throws {
+        let dir = TempDir()
+        let project = try Project.create(at: dir.path("p.sqlite"))
+        let report = try importFile(refi.appendingPathComponent("nvivo-like.qdpx"), into: project, options: REFIImportOptions(dryRun: true))
+        XCTAssertEqual(report.codingsAdded, 5)
+        XCTAssertEqual(report.sources.first?.excerpts, 4)
+        for table in ["codes", "coders", "documents", "excerpts", "codings", "audit_log"] {
+            XCTAssertEqual(try project.count(table), table == "audit_log" ? 1 : 0, table)
+        }
+    }
+
+    func testLineBreaksCountedAsTwoAndUTF16EncodedProjectDocument() throws {
+        // An exporter that wrote LF text but counted each break as CRLF: "gh" at 10 instead of 9.
+        let p = SourcePositions(raw: "Ab cd\nef gh")
+        XCTAssertEqual(p.readings.map(\.name), ["Unicode code points", "Unicode code points, with each line break counted as two (CRLF)"])
+        XCTAssertEqual(p.bestReading(for: [(start: 10, end: 12), (start: 7, end: 9)]).name, "Unicode code points, with each line break counted as two (CRLF)")
+        XCTAssertEqual(p.bestReading(for: [(start: 9, end: 11)]).name, "Unicode code points")
+
+        let xml = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><CodeBook xmlns=\"urn:QDA-XML:codebook:1.0\"><Codes><Code guid=\"11111111-2222-4333-8444-555555555555\" name=\"Caf\u{E9}\" isCodable=\"true\"/></Codes></CodeBook>"
+        var data = Data([0xFF, 0xFE])
+        data.append(xml.data(using: .utf16LittleEndian)!)
+        let dir = TempDir()
+        let url = dir.url.appendingPathComponent("u16.qdc")
+        try data.write(to: url)
+        let project = try Project.create(at: dir.path("p.sqlite"))
+        XCTAssertEqual(try importFile(url, into: project).codesCreated, 1)
+        XCTAssertEqual(try project.codebook().codes.map(\.name), ["Caf\u{E9}"])
+    }
 }
