@@ -69,7 +69,7 @@ public enum REFIImporter {
         case "CodeBook":
             let entries = try codebookEntries(package.root, report: &report, ours: isOurs(package.root))
             try Importer.transaction(project, dryRun: options.dryRun) { db in
-                try importCodes(db, entries: entries, file: package.file, actor: options.actor, report: &report)
+                try importCodes(db, entries: entries, file: package.file, actor: options.actor, ours: isOurs(package.root), report: &report)
                 try AuditLog.record(db, actor: options.actor, action: "refi.import", objectKind: "codebook", objectRef: package.file,
                                     detail: "codes_created=\(report.codesCreated) codes_updated=\(report.codesUpdated)")
             }
@@ -193,7 +193,10 @@ public enum REFIImporter {
 
     /// Adds or updates the codes inside the caller's transaction. A file GUID that is the exported form of a
     /// project code's ID, or a path the project has under another ID, is matched to that code.
-    static func importCodes(_ db: Database, entries: [CodebookEntry], file: String, actor: String?, report: inout REFIImportReport) throws {
+    /// What REFI cannot say is kept from the project: a matched code's mutually-exclusive flag, and (for other
+    /// tools' files, whose isCodable means something else) its retired flag.
+    static func importCodes(_ db: Database, entries: [CodebookEntry], file: String, actor: String?, ours: Bool,
+                            report: inout REFIImportReport) throws {
         guard !entries.isEmpty else { return }
         let tree = try CodeTree.load(db)
         var byExport: [String: String] = [:]
@@ -205,6 +208,10 @@ public enum REFIImporter {
             if let id = e.id, !tree.codes.contains(where: { $0.uid.lowercased() == id }), let existing = tree.code(path: path) {
                 report.problems.append("code '\(path)' has ID \(existing.uid) in this project, not \(id); matched by name")
                 e.id = existing.uid
+            }
+            if let existing = e.id.flatMap({ id in tree.codes.first { $0.uid.lowercased() == id.lowercased() } }) ?? tree.code(path: path) {
+                e.exclusive = existing.exclusiveChildren
+                if !ours { e.retired = existing.retiredFlag }
             }
             e.children = e.children.map { adjust($0, parentPath: path) }
             return e
@@ -286,7 +293,7 @@ public enum REFIImporter {
         }
 
         try Importer.transaction(project, dryRun: options.dryRun) { db in
-            try importCodes(db, entries: codeEntries, file: file, actor: options.actor, report: &report)
+            try importCodes(db, entries: codeEntries, file: file, actor: options.actor, ours: ours, report: &report)
             let tree = try CodeTree.load(db)
             var codeByGUID: [String: Code] = [:]
             for (g, path) in pathByGUID { if let c = tree.code(path: path) { codeByGUID[g] = c } }
@@ -388,7 +395,7 @@ public enum REFIImporter {
                         let coderId = try coder(user)
                         let noteRefs = coding.children("NoteRef") + selection.children("NoteRef")
                         let note = noteRefs.compactMap { $0.attribute("targetGUID").flatMap(GUID.normalise).flatMap { notes[$0] } }.first
-                        let created = coding.attribute("creationDateTime") ?? selection.attribute("creationDateTime")
+                        let created = xsdDateTime(coding.attribute("creationDateTime")) ?? xsdDateTime(selection.attribute("creationDateTime"))
                         for (k, span) in covered {
                             let outcome = try ExchangeStore.addCoding(db, excerptId: excerpts[k].id, codeId: code.rowId, coderId: coderId,
                                                                       span: span, note: note, createdAt: created, widen: true)
@@ -412,6 +419,14 @@ public enum REFIImporter {
             SELECT e.id, e.ref, e.text, p.pseudonym FROM excerpts e LEFT JOIN participants p ON p.id = e.participant_id WHERE e.document_id = ? ORDER BY e.seq
             """, arguments: [id]).map { ExchangeSnapshot.Excerpt(id: $0["id"], ref: $0["ref"], text: $0["text"], speaker: $0["pseudonym"]) }
         return ExchangeSnapshot.Document(id: id, fileName: row["file_name"], hash: row["content_hash"], group: row["name"], excerpts: excerpts)
+    }
+
+    /// A time stamp kept only when it is a valid xsd:dateTime, so that a later export stays valid.
+    static func xsdDateTime(_ text: String?) -> String? {
+        guard let t = text?.trimmingCharacters(in: .whitespaces),
+              t.range(of: #"^-?[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?$"#,
+                      options: .regularExpression) != nil else { return nil }
+        return t
     }
 
     struct LoadedSource { var element: XMLTreeElement; var name: String; var guid: String?; var text: String }
@@ -514,7 +529,7 @@ public enum REFIImporter {
                                            arguments: [kind, target, text]) ?? false
             if exists { return }
             let author = note.attribute("creatingUser").flatMap(GUID.normalise).flatMap { users[$0] }
-            let at = note.attribute("creationDateTime") ?? Clock.nowString()
+            let at = xsdDateTime(note.attribute("creationDateTime")) ?? Clock.nowString()
             try db.execute(sql: "INSERT INTO memos(target_kind, target_id, author, text, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: [kind, target, author, text, at, at])
             report.memosAdded += 1

@@ -42,4 +42,22 @@ final class REFIRoundTripTests: XCTestCase {
             XCTAssertEqual(try Data(contentsOf: back), try Data(contentsOf: qdc))
         }
     }
+
+    /// REFI cannot carry the mutually-exclusive flag; re-importing an export must not clear it in the project.
+    func testReimportKeepsWhatREFICannotCarry() throws {
+        let dir = TempDir()
+        let project = try ExchangeSamples.random(in: dir, seed: 3)
+        let theme = try project.codebook().codes[0]
+        try project.describeCode(theme.path, CodeDefinitionChanges(exclusive: true))
+        let before = try ProjectView.of(project)
+        let file = dir.url.appendingPathComponent("x.qdpx")
+        try REFIExporter.exportProject(project, to: file)
+        var preparer = PassThroughPreparer()
+        let report = try REFIImporter.importFile(file, into: project, preparer: &preparer)
+        XCTAssertEqual(report.codesUpdated, 0)
+        XCTAssertTrue(try project.codebook().codes[0].exclusiveChildren)
+        XCTAssertEqual(try ProjectView.of(project), before)
+        XCTAssertEqual(REFIImporter.xsdDateTime("2019-05-01T10:00:00.123+02:00"), "2019-05-01T10:00:00.123+02:00")
+        XCTAssertNil(REFIImporter.xsdDateTime("01/05/2019 10:00"))
+    }
 }
