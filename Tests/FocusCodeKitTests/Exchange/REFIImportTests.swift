@@ -201,4 +201,20 @@ final class REFIImportTests: XCTestCase {
         XCTAssertEqual(try importFile(url, into: project).codesCreated, 1)
         XCTAssertEqual(try project.codebook().codes.map(\.name), ["Caf\u{E9}"])
     }
+
+    /// What comes in from other tools goes out again schema-valid, and our reading of it survives the trip.
+    func testVendorImportsExportValidAndRoundTrip() throws {
+        for name in ["nvivo-like.qdpx", "atlas-like.qdpx"] {
+            let dir = TempDir()
+            let project = try Project.create(at: dir.path("p.sqlite"))
+            _ = try importFile(refi.appendingPathComponent(name), into: project)
+            let out = dir.url.appendingPathComponent("out.qdpx")
+            try REFIExporter.exportProject(project, to: out)
+            XCTAssertNil(try RefiSchemas.validate(try RefiSchemas.unzip(out, "project.qde"), schema: "Project.xsd"), name)
+            let copy = try Project.create(at: dir.path("copy.sqlite"))
+            let report = try importFile(out, into: copy)
+            XCTAssertEqual(report.problems, [], name)
+            XCTAssertEqual(try ProjectView.of(copy), try ProjectView.of(project), name)
+        }
+    }
 }

@@ -125,4 +125,20 @@ final class TeamTests: XCTestCase {
             XCTAssertEqual(error as? ExchangeError, .otherProject(path: other.path))
         }
     }
+
+    func testSameNewCodeInTwoCopiesBecomesOneCode() throws {
+        let dir = TempDir()
+        let project = try base(dir)
+        let copies = try Team.split(project, coders: ["coder_a", "coder_b"], into: dir.url.appendingPathComponent("copies"))
+        for copy in copies {
+            let p = try Project.open(at: copy.path)
+            try p.addCode(path: "Policing/Training")
+            try p.applyCode("Policing/Training", to: "FG1-0003", coder: copy.coder)
+        }
+        let report = try Team.merge(project, copies: copies.map { URL(fileURLWithPath: $0.path) })
+        XCTAssertEqual(report.copies.map(\.codesAdded), [1, 0])
+        XCTAssertEqual(report.notes.count, 1)
+        XCTAssertTrue(report.notes[0].contains("matched to the project's Policing/Training by name"), report.notes[0])
+        XCTAssertEqual(try project.codings(CodingFilter(code: "Policing/Training")).map(\.coder), ["coder_a", "coder_b"])
+    }
 }
