@@ -85,7 +85,11 @@ final class ExchangeCLITests: XCTestCase {
 
         let split = try run(["team", "split", "--coders", "coder_a,coder_b", "--out", "copies"])
         XCTAssertEqual(split.status, 0, split.stderr)
-        XCTAssertEqual(try run(["code", "FG1-0003", "Policing", "--coder", "coder_a", "--project", "copies/coder_a.sqlite"]).status, 0)
+        // A copy is set to its coder: the default, and the only one allowed.
+        XCTAssertEqual(try run(["code", "FG1-0003", "Policing", "--project", "copies/coder_a.sqlite"]).stdout, "FG1-0003: applied Policing as coder_a.\n")
+        let wrong = try run(["code", "FG1-0002", "Policing", "--coder", "coder_b", "--project", "copies/coder_a.sqlite"])
+        XCTAssertEqual(wrong.status, 64)
+        XCTAssertTrue(wrong.stderr.contains("coder_a's blind copy"), wrong.stderr)
         XCTAssertEqual(try run(["codings", "--project", "copies/coder_b.sqlite", "--format", "csv"]).stdout, "excerpt,coder,code,span,note\n", "blind")
         let merge = try run(["team", "merge", "copies/coder_a.sqlite", "copies/coder_b.sqlite"])
         XCTAssertEqual(merge.status, 0, merge.stderr)

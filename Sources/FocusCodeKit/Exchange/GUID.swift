@@ -47,11 +47,12 @@ public enum ExchangeError: CategorisedError, Equatable {
     case conflicts([String])
     case copyHasUnknownExcerpts(path: String, refs: [String])
     case unknownCoder(String)
+    case wrongCoderForCopy(copy: String, owner: String, coder: String)
 
     public var category: ErrorCategory {
         switch self {
         case .badFile, .notACopy, .otherProject, .conflicts, .copyHasUnknownExcerpts: return .badData
-        case .unsupportedFile, .unknownCoder: return .usage
+        case .unsupportedFile, .unknownCoder, .wrongCoderForCopy: return .usage
         case .cannotWrite: return .cannotCreate
         }
     }
@@ -74,7 +75,9 @@ public enum ExchangeError: CategorisedError, Equatable {
         case .copyHasUnknownExcerpts(let p, let refs):
             return "\(p) has excerpts this project lacks (\(refs.prefix(5).joined(separator: ", "))\(refs.count > 5 ? ", …" : "")); import those documents into the project first."
         case .unknownCoder(let c):
-            return "'\(c)' is not a valid coder name for a team copy."
+            return "'\(c)' is not a valid coder name for a team copy (one name per coder, no '/', not starting with '.')."
+        case .wrongCoderForCopy(let copy, let owner, let coder):
+            return "\(copy) is \(owner)'s blind copy; \(coder) cannot code in it (leave out --coder, or use --coder \(owner))."
         }
     }
 }

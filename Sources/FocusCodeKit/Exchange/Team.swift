@@ -1,6 +1,13 @@
 import Foundation
 import GRDB
 
+extension Project {
+    /// The coder a team copy is for, or `nil` for an ordinary project.
+    public func teamCopyCoder() throws -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT value FROM project_info WHERE key = 'team_copy_coder'") }
+    }
+}
+
 /// Which side wins when a copy and the project disagree.
 public enum MergePreference: String, Sendable, CaseIterable {
     /// Keep the project's version.

@@ -74,8 +74,7 @@ final class XMLTreeParser: NSObject, XMLParserDelegate {
         } else if String(data: input, encoding: .utf8) == nil {
             return .failure(ExchangeProblem("it is not UTF-8 text"))
         }
-        let head = data.prefix(4096)
-        if head.range(of: Data("<!DOCTYPE".utf8)) != nil || data.range(of: Data("<!ENTITY".utf8)) != nil {
+        if data.range(of: Data("<!DOCTYPE".utf8)) != nil || data.range(of: Data("<!ENTITY".utf8)) != nil {
             return .failure(ExchangeProblem("it declares a DTD, which REFI-QDA files never have"))
         }
         let delegate = XMLTreeParser()

@@ -34,7 +34,7 @@ extension FocusCode {
         }
 
         func run() throws {
-            let coder = try coderOptions.name()
+            let coder = try coderOptions.name(in: project)
             let opened = try project.open()
             let pattern: AutocodePattern = regex.map { .regex($0) } ?? .query(query!)
             let options = AutocodeOptions(pattern: pattern, code: code, coder: coder, group: group, includeModerators: includeModerator)

@@ -12,6 +12,14 @@ struct CoderOptions: ParsableArguments {
         if let env = ProcessInfo.processInfo.environment["FOCUSCODE_CODER"], !env.isEmpty { return env }
         throw CodingError.missingCoder
     }
+
+    /// The coder for a project: a team copy is set to its coder (the default, and the only coder allowed).
+    func name(in project: ProjectOptions) throws -> String {
+        guard let owner = try project.open().teamCopyCoder() else { return try name() }
+        let chosen = coder ?? ProcessInfo.processInfo.environment["FOCUSCODE_CODER"].flatMap { $0.isEmpty ? nil : $0 } ?? owner
+        if chosen.lowercased() != owner.lowercased() { throw ExchangeError.wrongCoderForCopy(copy: project.path, owner: owner, coder: chosen) }
+        return owner
+    }
 }
 
 extension FocusCode {
@@ -75,7 +83,7 @@ extension FocusCode {
         }
 
         func run() throws {
-            let coder = try coderOptions.name()
+            let coder = try coderOptions.name(in: project)
             if interactive {
                 try InteractiveCoding.run(projectOptions: project, coder: coder, group: group, blind: blind, uncoded: uncoded,
                                           includeModerators: includeModerator)
@@ -113,7 +121,7 @@ extension FocusCode {
         @Argument(help: "The code: path or ID.") var code: String
 
         func run() throws {
-            let coder = try coderOptions.name()
+            let coder = try coderOptions.name(in: project)
             let opened = try project.open()
             try opened.removeCode(code, from: excerpt, coder: coder)
             Console.out("\(excerpt): removed \(try opened.codebook().resolve(code).path) (\(coder)); the excerpt stays reviewed.")
