@@ -354,7 +354,7 @@ public enum REFIImporter {
                     return (a, b)
                 }
                 // FocusCode writes code points; other exporters are judged by where their selections fall.
-                let reading = ours ? positions.readings[0] : positions.bestReading(for: raw.map { (start: $0.0, end: $0.1) })
+                let reading = ours ? positions.standard : positions.bestReading(for: raw.map { (start: $0.0, end: $0.1) })
                 if let guid = source.guid { sourcePlaces[guid] = (sourceGroup, Dictionary(excerpts.map { ($0.ref, $0.id) }, uniquingKeysWith: { a, _ in a })) }
                 report.sources.append(REFIImportReport.Source(name: source.name, group: sourceGroup, status: status, excerpts: excerpts.count,
                                                               firstRef: excerpts.first?.ref, positions: reading.name, selections: selections.count))
@@ -372,7 +372,15 @@ public enum REFIImporter {
                     let codings = selection.children("Coding")
                     if codings.isEmpty { continue }
                     var covered: [(Int, Span?)] = []
-                    for (k, r) in ranges.enumerated() {
+                    // Ranges are in text order: start at the first one ending after the selection's start.
+                    var first = 0, last = ranges.count
+                    while first < last {
+                        let mid = (first + last) / 2
+                        if ranges[mid].upperBound <= s { first = mid + 1 } else { last = mid }
+                    }
+                    for k in first..<ranges.count {
+                        let r = ranges[k]
+                        if r.lowerBound >= e { break }
                         let lo = max(s, r.lowerBound), hi = min(e, r.upperBound)
                         guard lo < hi else { continue }
                         // Relative to the excerpt, kept inside its stored text (which a preparer may have shortened).
@@ -470,7 +478,7 @@ public enum REFIImporter {
         guard !needle.isEmpty, to - from >= needle.count else { return nil }
         var i = from
         while i + needle.count <= to {
-            if text[i] == needle[0], Array(text[i..<(i + needle.count)]) == needle { return i }
+            if text[i] == needle[0], text[i..<(i + needle.count)].elementsEqual(needle) { return i }
             i += 1
         }
         return nil

@@ -21,7 +21,11 @@ struct PositionReading {
 struct SourcePositions {
     /// The text with CRLF and CR turned into LF: what turns are split from, as code points.
     let normalised: [Unicode.Scalar]
-    let readings: [PositionReading]
+    private let raw: [Unicode.Scalar]
+    private let rawToNorm: [Int]
+
+    /// The standard's reading: code points over the text as stored.
+    var standard: PositionReading { PositionReading(name: "Unicode code points", table: rawToNorm.map { Optional($0) }) }
 
     init(raw: String) {
         let rawScalars = Array(raw.unicodeScalars)
@@ -47,7 +51,13 @@ struct SourcePositions {
         }
         rawToNorm.append(norm.count)
         normalised = norm
+        self.raw = rawScalars
+        self.rawToNorm = rawToNorm
+    }
 
+    /// Every reading that differs for this text, the standard's first. Built on demand: tables as long as the text.
+    var readings: [PositionReading] {
+        let rawScalars = raw, norm = normalised
         // Each base text, as scalars with the normalised index at each of its positions.
         var bases: [(String, [Unicode.Scalar], [Int])] = [("as stored", rawScalars, rawToNorm)]
         let hasCR = rawScalars.contains("\r")
@@ -77,7 +87,7 @@ struct SourcePositions {
             readings.append(PositionReading(name: "Unicode code points" + suffix, table: points))
             if units.count != points.count { readings.append(PositionReading(name: "UTF-16 code units" + suffix, table: units)) }
         }
-        self.readings = readings
+        return readings
     }
 
     /// Whether a normalised index falls between words (or at an end): the test of a plausible selection boundary.
@@ -93,6 +103,8 @@ struct SourcePositions {
     /// The reading under which the most selection ends fall on word boundaries, invalid positions
     /// counting against; ties go to the standard's reading (listed first).
     func bestReading(for selections: [(start: Int, end: Int)]) -> PositionReading {
+        let readings = self.readings
+        if readings.count == 1 || selections.isEmpty { return readings[0] }
         var best = readings[0]
         var bestScore = Int.min
         for reading in readings {

@@ -41,7 +41,7 @@ extension FocusCode.Team {
             let opened = try project.open()
             let copies = try FocusCodeKit.Team.split(opened, coders: names, into: URL(fileURLWithPath: out))
             for c in copies { Console.out("\(c.coder): \(c.path)") }
-            Console.note("Each coder codes their copy with --project <copy> --coder <name>; merge with 'focuscode team merge <copies…>'.")
+            Console.note("Each copy is set to its coder: code in it with --project <copy>; merge with 'focuscode team merge <copies…>'.")
         }
     }
 
