@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
         // SHA-256 content hashes and HMAC digests (Foundation on Linux has no CryptoKit).
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        // Codebook import and export as YAML (libyaml-based; replaces a hand-written YAML subset).
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
     ],
     targets: [
         .target(
@@ -28,6 +30,7 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .executableTarget(

@@ -17,7 +17,9 @@ struct FocusCode: ParsableCommand {
             Demo.self, Init.self, Import.self, Anonymise.self,
             Groups.self, Documents.self, Participants.self,
             Excerpts.self, Show.self, Search.self,
-            Report.self, Agreement.self, Reconcile.self,
+            Codebook.self, Code.self, Uncode.self, Codings.self, Autocode.self,
+            Agreement.self, Reconcile.self, Report.self,
+            Export.self, ImportRefi.self, Team.self,
         ]
     )
 

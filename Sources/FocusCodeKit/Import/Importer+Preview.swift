@@ -66,7 +66,7 @@ extension Importer {
                             let digest = Digest.hmacHex(normalised, keyHex: labelKey)
                             if let existing = byDigest[digest] { pseudonym = existing } else {
                                 let isModerator = moderators.contains(normalised) || isRoleModeratorLabel(normalised)
-                                let chosen = try choosePseudonym(normalised: normalised, isModerator: isModerator, options: options,
+                                let chosen = try choosePseudonym(normalised: normalised, label: label, isModerator: isModerator, options: options,
                                                                  used: &used, next: &next)
                                 byDigest[digest] = chosen
                                 pseudonym = chosen

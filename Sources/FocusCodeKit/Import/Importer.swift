@@ -15,15 +15,19 @@ public struct ImportOptions: Sendable {
     public var actor: String?
     /// Pseudonyms chosen by the user: normalised speaker label (`Importer.normaliseLabel`) → pseudonym.
     public var pseudonyms: [String: String]
+    /// Keep labels that are already FocusCode pseudonyms (`P07`, `Moderator 2`) as the pseudonym, when free.
+    /// For files FocusCode wrote itself (a REFI export), whose labels are pseudonyms, not names.
+    public var keepPseudonymLabels: Bool
 
     public init(group: String, moderators: [String] = [], format: TranscriptFormat? = nil, dryRun: Bool = false, actor: String? = nil,
-                pseudonyms: [String: String] = [:]) {
+                pseudonyms: [String: String] = [:], keepPseudonymLabels: Bool = false) {
         self.group = group
         self.moderators = moderators
         self.format = format
         self.dryRun = dryRun
         self.actor = actor
         self.pseudonyms = pseudonyms
+        self.keepPseudonymLabels = keepPseudonymLabels
     }
 }
 
@@ -188,10 +192,12 @@ public enum Importer {
     }
 
     /// The pseudonym for a new speaker: the user's choice, else the next "Moderator" or "P01"-style number.
-    static func choosePseudonym(normalised: String, isModerator: Bool, options: ImportOptions,
+    static func choosePseudonym(normalised: String, label: String, isModerator: Bool, options: ImportOptions,
                                 used: inout Set<String>, next: inout Int) throws -> String {
         var pseudonym: String
-        if let chosen = options.pseudonyms[normalised] {
+        if options.keepPseudonymLabels, Importer.isPseudonymLabel(label), !used.contains(label.lowercased()) {
+            pseudonym = label
+        } else if let chosen = options.pseudonyms[normalised] {
             guard !used.contains(chosen.lowercased()) else { throw AnonymisationError.pseudonymTaken(chosen) }
             pseudonym = chosen
         } else if isModerator {
@@ -220,6 +226,14 @@ public enum Importer {
         try String.fetchOne(db, sql: """
             SELECT g.name FROM documents d JOIN groups g ON g.id = d.group_id WHERE d.content_hash = ?
             """, arguments: [hash])
+    }
+
+    /// Whether a label has the shape of a pseudonym FocusCode assigns: `P` and digits, or `Moderator` with an optional number.
+    static func isPseudonymLabel(_ label: String) -> Bool {
+        if label.hasPrefix("P"), label.count >= 2, label.count <= 6, label.dropFirst().allSatisfy(\.isASCIIDigit) { return true }
+        if label == "Moderator" { return true }
+        if label.hasPrefix("Moderator "), let n = Int(label.dropFirst("Moderator ".count)), n > 1 { return true }
+        return false
     }
 
     /// Role labels that mark a moderator without `--moderator`.
@@ -343,7 +357,7 @@ private struct ImportRun {
             return index
         }
         let isModerator = moderatorLabels.contains(normalised) || Importer.isRoleModeratorLabel(normalised)
-        let pseudonym = try Importer.choosePseudonym(normalised: normalised, isModerator: isModerator, options: options,
+        let pseudonym = try Importer.choosePseudonym(normalised: normalised, label: label, isModerator: isModerator, options: options,
                                                      used: &usedPseudonyms, next: &nextParticipantNumber)
         try db.execute(sql: "INSERT INTO participants(pseudonym, is_moderator, label_digest, created_at) VALUES (?, ?, ?, ?)",
                        arguments: [pseudonym, isModerator, digest, Clock.nowString()])

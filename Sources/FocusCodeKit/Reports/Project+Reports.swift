@@ -105,7 +105,7 @@ extension Project {
     }
 
     /// A code by path (`Theme/Subtheme`, case-insensitive) or by a name that only one code has.
-    static func findCode(_ query: String, in tree: CodeTree) throws -> Int {
+    static func findCode(_ query: String, in tree: ReportCodeTree) throws -> Int {
         let wanted = query.trimmingCharacters(in: .whitespaces)
         func same(_ a: String, _ b: String) -> Bool { a.compare(b, options: .caseInsensitive) == .orderedSame }
         if let exact = tree.codes.firstIndex(where: { same($0.path, wanted) }) { return exact }

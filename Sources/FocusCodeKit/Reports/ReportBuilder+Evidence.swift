@@ -85,7 +85,7 @@ extension ReportBuilder {
     }
 
     /// For a code, a mask of the codes that count as "other branches": neither the code, its descendants nor its ancestors.
-    static func otherBranches(of code: Int, tree: CodeTree) -> [Bool] {
+    static func otherBranches(of code: Int, tree: ReportCodeTree) -> [Bool] {
         (0..<tree.count).map { !tree.contains(code, $0) && !tree.contains($0, code) }
     }
 

@@ -21,7 +21,7 @@ enum ReportBuilder {
     // MARK: Counting
 
     /// Applies roll-up: each code's set becomes the union of its own and its descendants' sets.
-    static func rolledUp(_ direct: [ExcerptBitset], tree: CodeTree) -> [ExcerptBitset] {
+    static func rolledUp(_ direct: [ExcerptBitset], tree: ReportCodeTree) -> [ExcerptBitset] {
         var sets = direct
         // Preorder puts descendants after their ancestors, so walking backwards merges each subtree
         // completely before it is merged into its parent.
@@ -32,7 +32,7 @@ enum ReportBuilder {
     }
 
     /// The sets a report counts: rolled up (or not) and restricted to the eligible excerpts.
-    static func countedSets(_ direct: [ExcerptBitset], tree: CodeTree, rollUp: Bool, eligible: ExcerptBitset) -> [ExcerptBitset] {
+    static func countedSets(_ direct: [ExcerptBitset], tree: ReportCodeTree, rollUp: Bool, eligible: ExcerptBitset) -> [ExcerptBitset] {
         var sets = rollUp ? rolledUp(direct, tree: tree) : direct
         for i in sets.indices { sets[i].formIntersection(eligible) }
         return sets
@@ -176,7 +176,7 @@ enum ReportBuilder {
     }
 
     /// Codes in display order: depth first; siblings by codebook position or by frequency (ties keep codebook order).
-    static func rowOrder(tree: CodeTree, frequency: [Int], sort: ThemeSort, level: Int?) -> [Int] {
+    static func rowOrder(tree: ReportCodeTree, frequency: [Int], sort: ThemeSort, level: Int?) -> [Int] {
         var out: [Int] = []
         func walk(_ parent: Int) {
             var kids = tree.children(of: parent)

@@ -12,7 +12,7 @@ import GRDBSQLite
 
 /// The codebook as a tree in preorder (themes by position, each followed by its descendants), so that
 /// a code's subtree is the contiguous range `index ..< subtreeEnd[index]`.
-struct CodeTree: Sendable {
+struct ReportCodeTree: Sendable {
     var ids: [Int64] = []
     var parent: [Int] = []
     var subtreeEnd: [Int] = []
@@ -39,7 +39,7 @@ struct CodeTree: Sendable {
 
     /// Builds the tree from `codes` rows: (id, parent_id, name, colour, retired, uid), siblings ordered by
     /// position then id. A row whose parent is missing is treated as a theme.
-    static func build(_ rows: [(id: Int64, parent: Int64?, name: String, colour: String?, retired: Bool, uid: String, position: Int)]) -> CodeTree {
+    static func build(_ rows: [(id: Int64, parent: Int64?, name: String, colour: String?, retired: Bool, uid: String, position: Int)]) -> ReportCodeTree {
         let known = Set(rows.map(\.id))
         var childrenOf: [Int64: [Int]] = [:]
         var roots: [Int] = []
@@ -49,7 +49,7 @@ struct CodeTree: Sendable {
         func ordered(_ list: [Int]) -> [Int] {
             list.sorted { (rows[$0].position, rows[$0].id) < (rows[$1].position, rows[$1].id) }
         }
-        var tree = CodeTree()
+        var tree = ReportCodeTree()
         var visited = Set<Int64>()
         func visit(_ row: Int, parentIndex: Int, path: String?, level: Int, inherited: String?) {
             let r = rows[row]
@@ -80,7 +80,7 @@ struct ReportData: Sendable {
     struct Participant: Sendable { var id: Int64; var pseudonym: String; var isModerator: Bool }
     struct Coder: Sendable { var id: Int64; var name: String }
 
-    var tree: CodeTree
+    var tree: ReportCodeTree
     /// Groups in project order.
     var groups: [Group]
     /// Participants, non-moderators first, by pseudonym.
@@ -158,7 +158,7 @@ extension ReportData {
             (id: $0["id"] as Int64, parent: $0["parent_id"] as Int64?, name: $0["name"] as String, colour: $0["colour"] as String?,
              retired: $0["retired"] as Bool, uid: $0["uid"] as String, position: $0["position"] as Int)
         }
-        let tree = CodeTree.build(codeRows)
+        let tree = ReportCodeTree.build(codeRows)
         let groups = try Row.fetchAll(db, sql: "SELECT id, name FROM groups ORDER BY position, id").map {
             Group(id: $0["id"], name: $0["name"])
         }

@@ -62,11 +62,21 @@ public struct ExcerptFilter: Sendable {
     public var speaker: String?
     public var limit: Int?
     public var offset: Int
-    public init(group: String? = nil, speaker: String? = nil, limit: Int? = nil, offset: Int = 0) {
+    /// Coded with this code or any of its subcodes (a path or ID); by `coder` if given, else by anyone.
+    public var code: String?
+    /// With `code`: whose codings count. Alone: excerpts this coder applied any code to.
+    public var coder: String?
+    /// Not reviewed by `coder` (or, without a coder, by nobody).
+    public var uncoded: Bool
+    public init(group: String? = nil, speaker: String? = nil, limit: Int? = nil, offset: Int = 0,
+                code: String? = nil, coder: String? = nil, uncoded: Bool = false) {
         self.group = group
         self.speaker = speaker
         self.limit = limit
         self.offset = offset
+        self.code = code
+        self.coder = coder
+        self.uncoded = uncoded
     }
 }
 
@@ -153,6 +163,7 @@ extension Project {
                 conditions.append("p.pseudonym = ?")
                 _ = arguments.append(contentsOf: [speaker])
             }
+            conditions += try codingConditions(db, filter)
             let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             let limit = filter.limit.map { "LIMIT \($0) OFFSET \(filter.offset)" } ?? (filter.offset > 0 ? "LIMIT -1 OFFSET \(filter.offset)" : "")
             return try Row.fetchAll(db, sql: "\(Self.excerptSelect) \(whereClause) ORDER BY g.position, e.seq \(limit)",

@@ -66,6 +66,16 @@ public enum CSV {
         return try result.get()
     }
 
+    /// Calls `body` with each record in turn, without holding them all (for files of millions of rows).
+    /// A syntax error is thrown as `CSVError` when the parser reaches it; errors from `body` pass through.
+    public static func forEachRecord(_ text: String, keepBlankLines: Bool = false, _ body: (CSVRecord) throws -> Void) throws {
+        var text = text
+        try text.withUTF8 { bytes in
+            var parser = Parser(bytes: bytes, keepBlankLines: keepBlankLines)
+            while let record = try parser.next() { try body(record) }
+        }
+    }
+
     /// One CSV row: fields quoted where needed, joined with commas, ending in "\n".
     public static func row(_ fields: [String]) -> String {
         fields.map(quote).joined(separator: ",") + "\n"
@@ -141,6 +151,12 @@ private struct Parser {
     }
 
     mutating func run() throws(CSVError) -> [CSVRecord] {
+        while let record = try next() { records.append(record) }
+        return records
+    }
+
+    /// The next record to keep, or `nil` at the end of the text.
+    mutating func next() throws(CSVError) -> CSVRecord? {
         while position < bytes.count {
             let recordLine = line
             var fields: [String] = []
@@ -163,10 +179,10 @@ private struct Parser {
             }
             let record = CSVRecord(line: recordLine, fields: fields)
             if keepBlankLines || !record.isBlank || sawQuotedField {
-                records.append(record)
+                return record
             }
         }
-        return records
+        return nil
     }
 
     /// Reads one field and leaves `position` on the comma, line break or end after it.

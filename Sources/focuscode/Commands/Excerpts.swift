@@ -9,6 +9,8 @@ extension FocusCode {
                 Examples:
                   focuscode excerpts --group FG1 --speaker P03
                   focuscode excerpts --group FG2 --limit 10 --format json
+                  focuscode excerpts --code "Offender profiles" --coder alice   # a theme includes its subthemes
+                  focuscode excerpts --group FG1 --uncoded --coder alice
                 """)
         @OptionGroup var project: ProjectOptions
         @OptionGroup var output: FormatOptions
@@ -16,14 +18,18 @@ extension FocusCode {
         @Option(name: .long, help: "Only this participant's turns, by pseudonym (e.g. P03) or Moderator.") var speaker: String?
         @Option(name: .long, help: "At most this many excerpts.") var limit: Int?
         @Option(name: .long, help: "Skip this many excerpts first.") var offset: Int = 0
+        @Option(name: .long, help: "Only excerpts coded with this code or any of its subcodes (path or ID).") var code: String?
+        @Option(name: .long, help: "With --code or --uncoded: whose coding counts. Alone: excerpts this coder has coded.") var coder: String?
+        @Flag(name: .long, help: "Only excerpts not yet reviewed by --coder (or by anyone).") var uncoded = false
 
         func validate() throws {
             if let limit, limit < 1 { throw ValidationError("--limit must be at least 1.") }
             if offset < 0 { throw ValidationError("--offset cannot be negative.") }
+            if uncoded, code != nil { throw ValidationError("--uncoded and --code exclude each other.") }
         }
 
         func run() throws {
-            let filter = ExcerptFilter(group: group, speaker: speaker, limit: limit, offset: offset)
+            let filter = ExcerptFilter(group: group, speaker: speaker, limit: limit, offset: offset, code: code, coder: coder, uncoded: uncoded)
             output.print(Listings.excerpts(try project.open().excerpts(filter)))
         }
     }

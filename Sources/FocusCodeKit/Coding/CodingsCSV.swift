@@ -1,0 +1,236 @@
+import Foundation
+import GRDB
+
+/// Options for a bulk codings import.
+public struct CodingsImportOptions: Sendable {
+    /// Import the good rows and report the bad ones, instead of importing nothing.
+    public var skipInvalid: Bool
+    /// Accept rows for the reserved coder `consensus` (reconciled codings from another copy of the project).
+    public var allowConsensus: Bool
+    /// How many problems an error or summary lists (all are counted).
+    public var maxProblems: Int
+    public var actor: String?
+
+    public init(skipInvalid: Bool = false, allowConsensus: Bool = false, maxProblems: Int = 20, actor: String? = nil) {
+        self.skipInvalid = skipInvalid
+        self.allowConsensus = allowConsensus
+        self.maxProblems = maxProblems
+        self.actor = actor
+    }
+}
+
+/// What a bulk codings import did.
+public struct CodingsImportSummary: Sendable, Equatable {
+    /// Data rows read (the header and blank lines not counted).
+    public var rows = 0
+    public var codingsAdded = 0
+    /// Codings the project had already (a span or note in the file updates them).
+    public var codingsExisting = 0
+    public var codingsUpdated = 0
+    /// New (excerpt, coder) reviews.
+    public var reviewsAdded = 0
+    public var codersCreated: [String] = []
+    /// Rows left out with `skipInvalid`: how many, and the first few as `file:line: problem`.
+    public var skipped = 0
+    public var problems: [String] = []
+}
+
+/// The long-form codings CSV: `excerpt,coder,code[,note,span_start,span_end]`; an empty code means reviewed, none applied.
+public enum CodingsCSV {
+    public static let columns = ["excerpt", "coder", "code", "note", "span_start", "span_end"]
+
+    /// The CSV header line.
+    public static var header: String { CSV.row(columns) }
+
+    /// One CSV line for a record.
+    public static func row(_ r: CodingRecord) -> String {
+        CSV.row([r.excerpt, r.coder, r.code ?? "", r.note ?? "", r.span.map { String($0.start) } ?? "", r.span.map { String($0.end) } ?? ""])
+    }
+}
+
+extension Project {
+    /// Imports codings from long-form CSV text. Every row is checked (unknown excerpt, unknown or retired code, bad coder
+    /// name, bad span); unless `skipInvalid`, nothing is written when any row is bad, and the error lists the problems with
+    /// their line numbers. Import adds codings and reviews; it never removes one. One transaction.
+    @discardableResult
+    public func importCodings(csv text: String, fileName: String, options: CodingsImportOptions = CodingsImportOptions()) throws -> CodingsImportSummary {
+        var summary = CodingsImportSummary()
+        var problemCount = 0
+        var problems: [String] = []
+        func problem(_ line: Int, _ text: String) {
+            problemCount += 1
+            if problems.count < options.maxProblems { problems.append("\(fileName):\(line): \(text)") }
+        }
+        let result: CodingsImportSummary = try write { db in
+            let tree = try CodeTree.load(db)
+            // Lookups loaded once: excerpt refs (the big one), code paths, coders.
+            var excerpts: [String: Int64] = [:]
+            excerpts.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM excerpts") ?? 0)
+            let refCursor = try Row.fetchCursor(db, sql: "SELECT ref, id FROM excerpts")
+            while let row = try refCursor.next() { excerpts[row[0]] = row[1] }
+            var codeCache: [String: Code?] = [:]
+            var coderCache: [String: Result<Int64, CodingError>] = [:]
+            let now = Clock.nowString()
+            let insertCoding = try db.makeStatement(sql: """
+                INSERT OR IGNORE INTO codings(excerpt_id, code_id, coder_id, span_start, span_end, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+            let updateCoding = try db.makeStatement(sql: """
+                UPDATE codings SET span_start = coalesce(?, span_start), span_end = coalesce(?, span_end), note = coalesce(?, note)
+                WHERE excerpt_id = ? AND code_id = ? AND coder_id = ?
+                  AND (span_start IS NOT coalesce(?, span_start) OR span_end IS NOT coalesce(?, span_end) OR note IS NOT coalesce(?, note))
+                """)
+            let insertReview = try db.makeStatement(sql: "INSERT OR IGNORE INTO reviews(excerpt_id, coder_id, reviewed_at) VALUES (?, ?, ?)")
+            let textLength = try db.makeStatement(sql: "SELECT length(text) FROM excerpts WHERE id = ?")
+
+            var columnIndex: [String: Int] = [:]
+            var width = 0
+            var lastReview: (Int64, Int64)?
+            var sawHeader = false
+            do {
+                try CSV.forEachRecord(text) { record in
+                    if !sawHeader {
+                        sawHeader = true
+                        let header = CSVHeader(record)
+                        for (i, name) in header.names.enumerated() {
+                            guard CodingsCSV.columns.contains(name) else {
+                                throw ProjectError.badRow(file: fileName, line: record.line,
+                                                          problem: "unknown column '\(record.fields[i])'; the columns are \(CodingsCSV.columns.joined(separator: ", ")) (the last three optional)")
+                            }
+                            if columnIndex[name] != nil {
+                                throw ProjectError.badRow(file: fileName, line: record.line, problem: "the column '\(name)' appears twice")
+                            }
+                            columnIndex[name] = i
+                        }
+                        for required in ["excerpt", "coder", "code"] where columnIndex[required] == nil {
+                            throw ProjectError.badRow(file: fileName, line: record.line,
+                                                      problem: "the header needs the columns excerpt, coder, code (and optionally note, span_start, span_end)")
+                        }
+                        if (columnIndex["span_start"] == nil) != (columnIndex["span_end"] == nil) {
+                            throw ProjectError.badRow(file: fileName, line: record.line, problem: "give both span_start and span_end, or neither")
+                        }
+                        width = header.names.count
+                        return
+                    }
+                    summary.rows += 1
+                    let line = record.line
+                    guard record.fields.count == width else {
+                        problem(line, "expected \(width) fields as in the header, found \(record.fields.count)")
+                        return
+                    }
+                    let ref = record.fields[columnIndex["excerpt"]!].trimmingCharacters(in: .whitespaces)
+                    let coderName = record.fields[columnIndex["coder"]!].trimmingCharacters(in: .whitespaces)
+                    let codeText = record.fields[columnIndex["code"]!]
+                    var bad = false
+                    guard let excerptId = excerpts[ref] else {
+                        problem(line, ref.isEmpty ? "the excerpt is empty" : "unknown excerpt '\(ref)' ('focuscode excerpts' lists them)")
+                        return
+                    }
+                    // The coder: validated and created once per name.
+                    let coderResult: Result<Int64, CodingError>
+                    if let cached = coderCache[coderName] { coderResult = cached } else {
+                        do {
+                            try Self.validateCoderName(coderName, allowConsensus: options.allowConsensus)
+                            let existed = try Self.coderId(db, coderName, create: false) != nil
+                            let id = try Self.coderId(db, coderName, create: true)!
+                            if !existed { summary.codersCreated.append(coderName) }
+                            coderResult = .success(id)
+                        } catch let error as CodingError {
+                            coderResult = .failure(error)
+                        }
+                        coderCache[coderName] = coderResult
+                    }
+                    var coderId: Int64 = 0
+                    switch coderResult {
+                    case .success(let id): coderId = id
+                    case .failure(let error):
+                        problem(line, (error.errorDescription ?? "invalid coder").replacingOccurrences(of: "code under your own name", with: "pass --allow-consensus to import reconciled codings"))
+                        bad = true
+                    }
+                    // The code: empty means reviewed with none applied.
+                    var code: Code?
+                    if !codeText.trimmingCharacters(in: .whitespaces).isEmpty {
+                        let found: Code?
+                        if let cached = codeCache[codeText] { found = cached } else {
+                            found = try? tree.resolve(codeText)
+                            codeCache[codeText] = found
+                        }
+                        if let found {
+                            if found.isRetired {
+                                problem(line, "the code '\(found.path)' is retired; restore it ('focuscode codebook retire --restore') or use another code")
+                                bad = true
+                            }
+                            code = found
+                        } else {
+                            problem(line, "unknown code '\(codeText)' ('focuscode codebook' lists the paths)")
+                            bad = true
+                        }
+                    }
+                    // Optional span and note.
+                    var span: Span?
+                    if let si = columnIndex["span_start"], let ei = columnIndex["span_end"] {
+                        let s = record.fields[si].trimmingCharacters(in: .whitespaces), e = record.fields[ei].trimmingCharacters(in: .whitespaces)
+                        if !s.isEmpty || !e.isEmpty {
+                            if let start = Int(s), let end = Int(e) {
+                                span = Span(start: start, end: end)
+                                try textLength.setUncheckedArguments([excerptId])
+                                let length = try Int.fetchOne(textLength) ?? 0
+                                if let why = Self.spanProblem(span!, length: length) {
+                                    problem(line, "invalid span \(s):\(e) on \(ref): \(why)")
+                                    bad = true
+                                }
+                            } else {
+                                problem(line, "span_start and span_end must both be whole numbers (characters, end exclusive)")
+                                bad = true
+                            }
+                            if code == nil, !bad {
+                                problem(line, "a span needs a code")
+                                bad = true
+                            }
+                        }
+                    }
+                    var note: String?
+                    if let ni = columnIndex["note"], !record.fields[ni].isEmpty {
+                        note = record.fields[ni]
+                        if code == nil, !bad {
+                            problem(line, "a note needs a code")
+                            bad = true
+                        }
+                    }
+                    if bad { return }
+                    if lastReview.map({ $0 != (excerptId, coderId) }) ?? true {
+                        try insertReview.setUncheckedArguments([excerptId, coderId, now])
+                        try insertReview.execute()
+                        summary.reviewsAdded += db.changesCount
+                        lastReview = (excerptId, coderId)
+                    }
+                    guard let code else { return }
+                    try insertCoding.setUncheckedArguments([excerptId, code.rowId, coderId, span?.start, span?.end, note, now])
+                    try insertCoding.execute()
+                    if db.changesCount > 0 {
+                        summary.codingsAdded += 1
+                    } else {
+                        summary.codingsExisting += 1
+                        if span != nil || note != nil {
+                            try updateCoding.setUncheckedArguments([span?.start, span?.end, note, excerptId, code.rowId, coderId,
+                                                                    span?.start, span?.end, note])
+                            try updateCoding.execute()
+                            summary.codingsUpdated += db.changesCount
+                        }
+                    }
+                }
+            } catch let error as CSVError {
+                throw ProjectError.badRow(file: fileName, line: error.line, problem: error.problem)
+            }
+            if !sawHeader { throw ImportError.emptyFile(file: fileName) }
+            if problemCount > 0 && !options.skipInvalid {
+                throw CodingError.invalidRows(file: fileName, problems: problems, total: problemCount)
+            }
+            summary.skipped = problemCount
+            summary.problems = problems
+            try AuditLog.record(db, actor: options.actor, action: "codings.import", objectKind: "codings", objectRef: fileName,
+                                detail: "rows=\(summary.rows) added=\(summary.codingsAdded) existing=\(summary.codingsExisting) reviews=\(summary.reviewsAdded) skipped=\(summary.skipped)")
+            return summary
+        }
+        return result
+    }
+}

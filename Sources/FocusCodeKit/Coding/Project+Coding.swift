@@ -1,0 +1,308 @@
+import Foundation
+import GRDB
+
+/// A character span inside an excerpt: Unicode code points, end exclusive.
+public struct Span: Sendable, Equatable, Codable {
+    public var start: Int
+    public var end: Int
+    public init(start: Int, end: Int) {
+        self.start = start
+        self.end = end
+    }
+
+    /// Parses `START:END`, e.g. `12:80`.
+    public init?(_ text: String) {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, let s = Int(parts[0].trimmingCharacters(in: .whitespaces)),
+              let e = Int(parts[1].trimmingCharacters(in: .whitespaces)) else { return nil }
+        self.init(start: s, end: e)
+    }
+
+    public var description: String { "\(start):\(end)" }
+}
+
+/// What applying a code did.
+public enum CodingOutcome: Sendable, Equatable {
+    /// The coding is new.
+    case applied
+    /// The coder had applied it already; its span or note changed.
+    case updated
+    /// The coder had applied it already, with the same span and note.
+    case unchanged
+}
+
+/// Where one coder stands on one excerpt: never looked, looked and applied nothing, or applied codes.
+public enum ReviewState: Sendable, Equatable {
+    case notReviewed
+    case reviewedNone
+    case coded([String])
+}
+
+/// One coding, or (with `code` nil) one excerpt reviewed with no code: a row of the codings CSV.
+public struct CodingRecord: Sendable, Equatable, Codable {
+    public var excerpt: String
+    public var group: String
+    public var coder: String
+    /// The code's path, or `nil` for "reviewed, none applied".
+    public var code: String?
+    public var codeId: String?
+    public var span: Span?
+    public var note: String?
+}
+
+/// Which codings to list or export.
+public struct CodingFilter: Sendable {
+    public var coder: String?
+    public var group: String?
+    public var excerpt: String?
+    /// A code path or ID; a code includes its subcodes.
+    public var code: String?
+    public init(coder: String? = nil, group: String? = nil, excerpt: String? = nil, code: String? = nil) {
+        self.coder = coder
+        self.group = group
+        self.excerpt = excerpt
+        self.code = code
+    }
+}
+
+/// The reserved coder for reconciled codings.
+public let consensusCoder = "consensus"
+
+extension Project {
+    /// Applies a code to an excerpt as `coder` (created on first use) and marks the excerpt reviewed, in one transaction.
+    /// In a mutually exclusive branch another applied sibling is refused, or removed with `replace`.
+    @discardableResult
+    public func applyCode(_ codeReference: String, to excerpt: String, coder: String, span: Span? = nil, note: String? = nil,
+                          replace: Bool = false) throws -> CodingOutcome {
+        try Self.validateCoderName(coder)
+        return try write { db in
+            let tree = try CodeTree.load(db)
+            let code = try tree.resolve(codeReference)
+            if code.isRetired { throw CodebookError.retired(code.path) }
+            let excerptId = try Self.excerptId(db, excerpt)
+            if let span { try Self.validateSpan(db, span, excerptId: excerptId, excerpt: excerpt) }
+            let coderId = try Self.coderId(db, coder, create: true)!
+            let outcome = try Self.apply(db, tree: tree, code: code, excerptId: excerptId, excerpt: excerpt, coderId: coderId,
+                                         span: span, note: note, replace: replace)
+            try AuditLog.record(db, actor: coder, action: "coding.apply", objectKind: "excerpt", objectRef: excerpt,
+                                detail: "code=\(code.uid) coder=\(coder)" + (span.map { " span=\($0.description)" } ?? "")
+                                    + (note == nil ? "" : " note=yes"))
+            return outcome
+        }
+    }
+
+    /// Removes a code that `coder` applied to an excerpt. The review stays: the coder has looked at it.
+    public func removeCode(_ codeReference: String, from excerpt: String, coder: String) throws {
+        try write { db in
+            let code = try CodeTree.load(db).resolve(codeReference)
+            let excerptId = try Self.excerptId(db, excerpt)
+            guard let coderId = try Self.coderId(db, coder, create: false) else {
+                throw CodingError.notApplied(excerpt: excerpt, code: code.path, coder: coder)
+            }
+            try db.execute(sql: "DELETE FROM codings WHERE excerpt_id = ? AND code_id = ? AND coder_id = ?",
+                           arguments: [excerptId, code.rowId, coderId])
+            if db.changesCount == 0 { throw CodingError.notApplied(excerpt: excerpt, code: code.path, coder: coder) }
+            try AuditLog.record(db, actor: coder, action: "coding.remove", objectKind: "excerpt", objectRef: excerpt,
+                                detail: "code=\(code.uid) coder=\(coder)")
+        }
+    }
+
+    /// Marks an excerpt reviewed by `coder` with no code applied. If the coder has codes on it, this is refused
+    /// unless `replace`, which removes them. Returns false when it was already reviewed with no code.
+    @discardableResult
+    public func markReviewedNone(_ excerpt: String, coder: String, replace: Bool = false) throws -> Bool {
+        try Self.validateCoderName(coder)
+        return try write { db in
+            let excerptId = try Self.excerptId(db, excerpt)
+            let coderId = try Self.coderId(db, coder, create: true)!
+            let tree = try CodeTree.load(db)
+            let applied = try Int64.fetchAll(db, sql: "SELECT code_id FROM codings WHERE excerpt_id = ? AND coder_id = ?",
+                                             arguments: [excerptId, coderId])
+            if !applied.isEmpty {
+                guard replace else {
+                    throw CodingError.hasCodes(excerpt: excerpt, coder: coder, codes: applied.compactMap { tree.code(rowId: $0)?.path }.sorted())
+                }
+                try db.execute(sql: "DELETE FROM codings WHERE excerpt_id = ? AND coder_id = ?", arguments: [excerptId, coderId])
+            }
+            try db.execute(sql: "INSERT OR IGNORE INTO reviews(excerpt_id, coder_id, reviewed_at) VALUES (?, ?, ?)",
+                           arguments: [excerptId, coderId, Clock.nowString()])
+            let changed = db.changesCount > 0 || !applied.isEmpty
+            if changed {
+                try AuditLog.record(db, actor: coder, action: "coding.none", objectKind: "excerpt", objectRef: excerpt,
+                                    detail: "coder=\(coder) removed=\(applied.count)")
+            }
+            return changed
+        }
+    }
+
+    /// Whether `coder` has looked at an excerpt, and which codes they applied.
+    public func reviewState(_ excerpt: String, coder: String) throws -> ReviewState {
+        try read { db in
+            let excerptId = try Self.excerptId(db, excerpt)
+            guard let coderId = try Self.coderId(db, coder, create: false) else { return .notReviewed }
+            return try Self.reviewState(db, tree: CodeTree.load(db), excerptId: excerptId, coderId: coderId)
+        }
+    }
+
+    /// The coders who have coded or reviewed anything, by name.
+    public func coders() throws -> [String] {
+        try read { db in try String.fetchAll(db, sql: "SELECT name FROM coders ORDER BY name") }
+    }
+
+    /// Codings in the export order (group, excerpt, coder, code path), with one code-less row for each excerpt a coder
+    /// reviewed without applying a code. `body` is called once per row so that large exports stream.
+    public func forEachCoding(_ filter: CodingFilter = CodingFilter(), _ body: (CodingRecord) throws -> Void) throws {
+        try read { db in
+            let tree = try CodeTree.load(db)
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let coder = filter.coder {
+                guard let id = try Self.coderId(db, coder, create: false) else { throw CodingError.unknownCoder(coder) }
+                conditions.append("x.coder_id = \(id)")
+            }
+            if let group = filter.group {
+                guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM groups WHERE name = ?", arguments: [group]) else {
+                    throw ProjectError.unknownGroup(group)
+                }
+                conditions.append("e.group_id = \(id)")
+            }
+            if let excerpt = filter.excerpt {
+                conditions.append("e.id = \(try Self.excerptId(db, excerpt))")
+            }
+            var codeSet: Set<Int64>?
+            if let code = filter.code {
+                let root = try tree.resolve(code)
+                codeSet = Set(tree.subtree(of: root.rowId).map(\.rowId))
+            }
+            let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            let sql = """
+                SELECT e.ref, g.name AS grp, k.name AS coder, x.code_id, x.span_start, x.span_end, x.note
+                FROM (SELECT excerpt_id, coder_id, code_id, span_start, span_end, note FROM codings
+                      UNION ALL
+                      SELECT r.excerpt_id, r.coder_id, NULL, NULL, NULL, NULL FROM reviews r
+                      WHERE NOT EXISTS (SELECT 1 FROM codings c WHERE c.excerpt_id = r.excerpt_id AND c.coder_id = r.coder_id)) x
+                JOIN excerpts e ON e.id = x.excerpt_id
+                JOIN groups g ON g.id = e.group_id
+                JOIN coders k ON k.id = x.coder_id
+                \(whereClause)
+                ORDER BY g.position, e.seq, k.name
+                """
+            // Rows arrive ordered by excerpt and coder; within one (excerpt, coder) they are sorted by path here.
+            var run: [CodingRecord] = []
+            func flush() throws {
+                run.sort { ($0.code ?? "") < ($1.code ?? "") }
+                for record in run { try body(record) }
+                run.removeAll(keepingCapacity: true)
+            }
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            while let row = try cursor.next() {
+                let codeRowId: Int64? = row["code_id"]
+                if let codeSet, codeRowId.map({ !codeSet.contains($0) }) ?? true { continue }
+                let code = codeRowId.flatMap { tree.code(rowId: $0) }
+                let start: Int? = row["span_start"], end: Int? = row["span_end"]
+                let record = CodingRecord(excerpt: row["ref"], group: row["grp"], coder: row["coder"], code: code?.path, codeId: code?.uid,
+                                          span: start.flatMap { s in end.map { Span(start: s, end: $0) } }, note: row["note"])
+                if let last = run.last, last.excerpt != record.excerpt || last.coder != record.coder { try flush() }
+                run.append(record)
+            }
+            try flush()
+        }
+    }
+
+    /// All codings matching a filter, in export order (see `forEachCoding`).
+    public func codings(_ filter: CodingFilter = CodingFilter()) throws -> [CodingRecord] {
+        var records: [CodingRecord] = []
+        try forEachCoding(filter) { records.append($0) }
+        return records
+    }
+
+    // MARK: - Shared steps (inside a transaction)
+
+    static func apply(_ db: Database, tree: CodeTree, code: Code, excerptId: Int64, excerpt: String, coderId: Int64,
+                      span: Span?, note: String?, replace: Bool) throws -> CodingOutcome {
+        if let parent = tree.parent(of: code), parent.exclusiveChildren {
+            let siblings = tree.children(of: parent.rowId).map(\.rowId).filter { $0 != code.rowId }
+            if !siblings.isEmpty {
+                let list = siblings.map(String.init).joined(separator: ",")
+                let applied = try Int64.fetchAll(db, sql: "SELECT code_id FROM codings WHERE excerpt_id = ? AND coder_id = ? AND code_id IN (\(list))",
+                                                 arguments: [excerptId, coderId])
+                if let other = applied.first {
+                    guard replace else {
+                        throw CodingError.exclusiveConflict(excerpt: excerpt, code: code.path, existing: tree.code(rowId: other)?.path ?? "?",
+                                                            branch: parent.path)
+                    }
+                    try db.execute(sql: "DELETE FROM codings WHERE excerpt_id = ? AND coder_id = ? AND code_id IN (\(list))",
+                                   arguments: [excerptId, coderId])
+                }
+            }
+        }
+        let now = Clock.nowString()
+        try db.execute(sql: "INSERT OR IGNORE INTO reviews(excerpt_id, coder_id, reviewed_at) VALUES (?, ?, ?)",
+                       arguments: [excerptId, coderId, now])
+        if let existing = try Row.fetchOne(db, sql: "SELECT id, span_start, span_end, note FROM codings WHERE excerpt_id = ? AND code_id = ? AND coder_id = ?",
+                                           arguments: [excerptId, code.rowId, coderId]) {
+            let oldStart: Int? = existing["span_start"], oldEnd: Int? = existing["span_end"], oldNote: String? = existing["note"]
+            let newStart = span?.start ?? oldStart, newEnd = span?.end ?? oldEnd
+            // No note leaves the old one; an empty note clears it.
+            let newNote = note.map { $0.isEmpty ? nil : $0 } ?? oldNote
+            if newStart == oldStart, newEnd == oldEnd, newNote == oldNote { return .unchanged }
+            try db.execute(sql: "UPDATE codings SET span_start = ?, span_end = ?, note = ? WHERE id = ?",
+                           arguments: [newStart, newEnd, newNote, existing["id"] as Int64])
+            return .updated
+        }
+        try db.execute(sql: """
+            INSERT INTO codings(excerpt_id, code_id, coder_id, span_start, span_end, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [excerptId, code.rowId, coderId, span?.start, span?.end, note.flatMap { $0.isEmpty ? nil : $0 }, now])
+        return .applied
+    }
+
+    static func reviewState(_ db: Database, tree: CodeTree, excerptId: Int64, coderId: Int64) throws -> ReviewState {
+        let reviewed = try Bool.fetchOne(db, sql: "SELECT 1 FROM reviews WHERE excerpt_id = ? AND coder_id = ?", arguments: [excerptId, coderId]) ?? false
+        let codes = try Int64.fetchAll(db, sql: "SELECT code_id FROM codings WHERE excerpt_id = ? AND coder_id = ?", arguments: [excerptId, coderId])
+        if !codes.isEmpty { return .coded(codes.compactMap { tree.code(rowId: $0)?.path }.sorted()) }
+        return reviewed ? .reviewedNone : .notReviewed
+    }
+
+    static func excerptId(_ db: Database, _ ref: String) throws -> Int64 {
+        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM excerpts WHERE ref = ?", arguments: [ref]) else {
+            throw ProjectError.unknownExcerpt(ref)
+        }
+        return id
+    }
+
+    static func validateSpan(_ db: Database, _ span: Span, excerptId: Int64, excerpt: String) throws {
+        let length = try Int.fetchOne(db, sql: "SELECT length(text) FROM excerpts WHERE id = ?", arguments: [excerptId]) ?? 0
+        if let problem = spanProblem(span, length: length) {
+            throw CodingError.badSpan(excerpt: excerpt, span: span.description, reason: problem)
+        }
+    }
+
+    static func spanProblem(_ span: Span, length: Int) -> String? {
+        if span.start < 0 { return "the start cannot be negative" }
+        if span.end <= span.start { return "the end must be after the start" }
+        if span.end > length { return "the excerpt has \(length) characters" }
+        return nil
+    }
+
+    /// The coder's row id, matched ignoring case; created (with a UUID) when `create` and new.
+    static func coderId(_ db: Database, _ name: String, create: Bool) throws -> Int64? {
+        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM coders WHERE name = ? COLLATE NOCASE", arguments: [name]) { return id }
+        guard create else { return nil }
+        try db.execute(sql: "INSERT INTO coders(name, uid, created_at) VALUES (?, ?, ?)",
+                       arguments: [name, UUID().uuidString.lowercased(), Clock.nowString()])
+        return db.lastInsertedRowID
+    }
+
+    /// Coder names appear in CSV files and reports: kept to one plain line; `consensus` is reserved.
+    public static func validateCoderName(_ name: String, allowConsensus: Bool = false) throws {
+        if name.isEmpty { throw CodingError.invalidCoderName(name, reason: "the name is empty") }
+        if name != name.trimmingCharacters(in: .whitespaces) {
+            throw CodingError.invalidCoderName(name, reason: "a name cannot start or end with spaces")
+        }
+        if name.count > 64 { throw CodingError.invalidCoderName(name, reason: "a name can have at most 64 characters") }
+        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw CodingError.invalidCoderName(name, reason: "a name cannot contain line breaks or control characters")
+        }
+        if !allowConsensus, name.lowercased() == consensusCoder { throw CodingError.reservedCoder(name) }
+    }
+}

@@ -1,0 +1,130 @@
+import ArgumentParser
+import FocusCodeKit
+import Foundation
+
+/// `--coder`, else `FOCUSCODE_CODER`.
+struct CoderOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Who is coding (default: $FOCUSCODE_CODER). 'consensus' is reserved for reconciled codings.", valueName: "name"))
+    var coder: String?
+
+    func name() throws -> String {
+        if let coder { return coder }
+        if let env = ProcessInfo.processInfo.environment["FOCUSCODE_CODER"], !env.isEmpty { return env }
+        throw CodingError.missingCoder
+    }
+
+    /// The coder for a project: a team copy is set to its coder (the default, and the only coder allowed).
+    func name(in project: ProjectOptions) throws -> String {
+        guard let owner = try project.open().teamCopyCoder() else { return try name() }
+        let chosen = coder ?? ProcessInfo.processInfo.environment["FOCUSCODE_CODER"].flatMap { $0.isEmpty ? nil : $0 } ?? owner
+        if chosen.lowercased() != owner.lowercased() { throw ExchangeError.wrongCoderForCopy(copy: project.path, owner: owner, coder: chosen) }
+        return owner
+    }
+}
+
+extension FocusCode {
+    struct Code: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Apply codes to an excerpt, mark it reviewed with no code, or code interactively.",
+            discussion: """
+                Coding marks the excerpt reviewed by the coder. --none records "looked, no code applies", which
+                agreement counts as a 0, unlike an excerpt never looked at (missing). If the coder has codes on
+                the excerpt, --none refuses unless --replace, which removes them. In a mutually exclusive branch,
+                applying a second subcode is refused unless --replace, which swaps it. The coder 'consensus' is
+                reserved for reconciled codings and refused here.
+
+                --interactive opens a full-screen session in the terminal: one excerpt at a time with the turns
+                around it, codes by number or name, undo, notes, progress; it resumes at the first excerpt the
+                coder has not reviewed, and --blind hides other coders' codes. Keys: 1–99 Enter apply a code by
+                number, / (or a) type a name then Enter, r remove, 0 no code applies, n note, u undo, b back,
+                Enter or s next, ? help, q quit.
+
+                Examples:
+                  focuscode code FG1-0007 "Offender profiles/Isolation" --coder alice
+                  focuscode code FG1-0007 "Offender profiles/Isolation" --coder alice --span 12:80 --note "strong example"
+                  focuscode code FG1-0008 --none --coder alice
+                  focuscode code --interactive --coder alice --group FG1 --blind
+                """)
+        @OptionGroup var project: ProjectOptions
+        @OptionGroup var coderOptions: CoderOptions
+        @Argument(help: "The excerpt, e.g. FG1-0007.") var excerpt: String?
+        @Argument(help: "Codes to apply: paths (Theme/Subtheme) or IDs.") var codes: [String] = []
+        @Flag(name: .long, help: "Mark the excerpt reviewed with no code applied.") var none = false
+        @Flag(name: .long, help: "With --none: remove the coder's codes on the excerpt; in an exclusive branch: replace the sibling.")
+        var replace = false
+        @Option(name: .long, help: "Narrow the coding to characters START:END of the excerpt (code points, end exclusive).")
+        var span: String?
+        @Option(name: .long, help: "A note on the coding.") var note: String?
+        @Flag(name: .long, help: "Code in a full-screen terminal session.") var interactive = false
+        @Option(name: .long, help: "With --interactive: only this group's excerpts.") var group: String?
+        @Flag(name: .long, help: "With --interactive: never show other coders' codes.") var blind = false
+        @Flag(name: .long, help: "With --interactive: only excerpts this coder has not reviewed yet.") var uncoded = false
+        @Flag(name: .customLong("include-moderator"), help: "With --interactive: include moderators' turns in the queue.")
+        var includeModerator = false
+
+        func validate() throws {
+            if interactive {
+                if excerpt != nil || none || span != nil || note != nil || replace {
+                    throw ValidationError("--interactive takes --coder, --group, --blind, --uncoded and --include-moderator only.")
+                }
+                return
+            }
+            if group != nil || blind || uncoded || includeModerator {
+                throw ValidationError("--group, --blind, --uncoded and --include-moderator go with --interactive.")
+            }
+            guard excerpt != nil else { throw ValidationError("Name the excerpt (e.g. FG1-0007) and a code, or use --interactive.") }
+            if none {
+                if !codes.isEmpty || span != nil || note != nil { throw ValidationError("--none takes no codes, --span or --note.") }
+            } else if codes.isEmpty {
+                throw ValidationError("Name a code to apply (a path such as \"Offender profiles/Isolation\"), or --none.")
+            }
+            if let span, Span(span) == nil { throw ValidationError("--span must be START:END, e.g. 12:80.") }
+            if span != nil, codes.count > 1 { throw ValidationError("--span applies to one code at a time.") }
+        }
+
+        func run() throws {
+            let coder = try coderOptions.name(in: project)
+            if interactive {
+                try InteractiveCoding.run(projectOptions: project, coder: coder, group: group, blind: blind, uncoded: uncoded,
+                                          includeModerators: includeModerator)
+                return
+            }
+            let opened = try project.open()
+            let excerpt = excerpt!
+            if none {
+                let changed = try opened.markReviewedNone(excerpt, coder: coder, replace: replace)
+                Console.out(changed ? "\(excerpt): reviewed by \(coder), no code applied." : "\(excerpt): already reviewed by \(coder) with no code.")
+                return
+            }
+            for code in codes {
+                let outcome = try opened.applyCode(code, to: excerpt, coder: coder, span: span.flatMap(Span.init), note: note, replace: replace)
+                let path = try opened.codebook().resolve(code).path
+                switch outcome {
+                case .applied: Console.out("\(excerpt): applied \(path) as \(coder).")
+                case .updated: Console.out("\(excerpt): \(path) was applied already by \(coder); span/note updated.")
+                case .unchanged: Console.out("\(excerpt): \(path) was applied already by \(coder).")
+                }
+            }
+        }
+    }
+
+    struct Uncode: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove a code a coder applied to an excerpt (the excerpt stays reviewed).",
+            discussion: """
+                Example:
+                  focuscode uncode FG1-0007 "Offender profiles/Isolation" --coder alice
+                """)
+        @OptionGroup var project: ProjectOptions
+        @OptionGroup var coderOptions: CoderOptions
+        @Argument(help: "The excerpt, e.g. FG1-0007.") var excerpt: String
+        @Argument(help: "The code: path or ID.") var code: String
+
+        func run() throws {
+            let coder = try coderOptions.name(in: project)
+            let opened = try project.open()
+            try opened.removeCode(code, from: excerpt, coder: coder)
+            Console.out("\(excerpt): removed \(try opened.codebook().resolve(code).path) (\(coder)); the excerpt stays reviewed.")
+        }
+    }
+}
