@@ -204,6 +204,19 @@ final class CodingCLITests: XCTestCase {
         XCTAssertEqual(r.stderr, "focuscode: error: the interactive session needs a terminal (stdin and stdout); from a script use 'focuscode code EXCERPT CODE --coder NAME' or 'focuscode codings import FILE'.\n")
     }
 
+    func testDemoLoadsTheCodebookAndBothCodersAndPrintsTheTree() throws {
+        let h = try CLIHarness()
+        let r = try h.run(["demo", "--project", h.dir.appendingPathComponent("demo.sqlite").path], env: ["COLUMNS": "120"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("6. Codebook and two coders' codings"))
+        XCTAssertTrue(r.stdout.contains("Imported codebook.yaml: 28 codes (six themes and their subthemes)"))
+        XCTAssertTrue(r.stdout.contains("Imported coder_a.csv: 134 codings, 132 excerpts reviewed"))
+        XCTAssertTrue(r.stdout.contains("Imported coder_b.csv: 131 codings, 132 excerpts reviewed"))
+        let rows = r.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+        XCTAssertTrue(rows.contains { $0.hasPrefix("Offender profiles ") && $0.hasSuffix(" 21 23 23") }, r.stdout)
+        XCTAssertTrue(rows.contains { $0.hasPrefix("Isolation ") && $0.hasSuffix(" 7 9 9") }, r.stdout)
+    }
+
     func testHelpListsTheCodingCommands() throws {
         let h = try CLIHarness()
         let help = try h.run(["--help"])

@@ -63,6 +63,7 @@ extension FocusCode {
             Console.out(table.render(Listings.search(try demo.search("training AND workload", limit: 5),
                                                      open: Console.isTerminal ? "\u{1B}[1m" : "**",
                                                      close: Console.isTerminal ? "\u{1B}[0m" : "**")), terminator: "")
+            try codingTour(demo, fixtures: fixturesURL)
 
             section("Explore it yourself")
             Console.out("""
