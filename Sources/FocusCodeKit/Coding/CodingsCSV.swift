@@ -67,6 +67,46 @@ extension Project {
     /// their line numbers. Import adds codings and reviews; it never removes one. One transaction.
     @discardableResult
     public func importCodings(csv text: String, fileName: String, options: CodingsImportOptions = CodingsImportOptions()) throws -> CodingsImportSummary {
+        try importCodings(fileName: fileName, options: options) { body in try CSV.forEachRecord(text, body) }
+    }
+
+    /// Imports codings from a CSV file (see `importCodings(csv:)`). A UTF-8 file is memory-mapped and parsed in place,
+    /// so a file of millions of rows is never copied into memory; other encodings go through `TextDecoding`.
+    @discardableResult
+    public func importCodings(contentsOf url: URL, options: CodingsImportOptions = CodingsImportOptions()) throws -> CodingsImportSummary {
+        let fileName = url.lastPathComponent
+        guard FileManager.default.fileExists(atPath: url.path) else { throw ProjectError.fileMissing(path: url.path) }
+        let data: Data
+        do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
+            throw ProjectError.unreadable(path: url.path, reason: error.localizedDescription)
+        }
+        let plainUTF8: Bool = data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) || bytes.contains(0) { return false }
+            var parser = Unicode.UTF8.ForwardParser()
+            var iterator = bytes.makeIterator()
+            while true {
+                switch parser.parseScalar(from: &iterator) {
+                case .valid: continue
+                case .emptyInput: return !bytes.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+                case .error: return false
+                }
+            }
+        }
+        guard plainUTF8 else {
+            return try importCodings(csv: try TextDecoding.decode(data, file: fileName).text, fileName: fileName, options: options)
+        }
+        return try importCodings(fileName: fileName, options: options) { body in
+            try data.withUnsafeBytes { raw in
+                var bytes = raw.bindMemory(to: UInt8.self)
+                if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = UnsafeBufferPointer(rebasing: bytes[3...]) }
+                try CSV.forEachRecord(utf8: bytes, body)
+            }
+        }
+    }
+
+    private func importCodings(fileName: String, options: CodingsImportOptions,
+                               records: ((CSVRecord) throws -> Void) throws -> Void) throws -> CodingsImportSummary {
         var summary = CodingsImportSummary()
         var problemCount = 0
         var problems: [String] = []
@@ -113,7 +153,7 @@ extension Project {
             var lastReview: (Int64, Int64)?
             var sawHeader = false
             do {
-                try CSV.forEachRecord(text) { record in
+                try records { record in
                     if !sawHeader {
                         sawHeader = true
                         let header = CSVHeader(record)

@@ -104,8 +104,8 @@ extension FocusCode {
 
             func run() throws {
                 let opened = try project.open()
-                let (text, name) = try InputFile.read(file)
-                let s = try opened.importCodings(csv: text, fileName: name,
+                let name = URL(fileURLWithPath: file).lastPathComponent
+                let s = try opened.importCodings(contentsOf: URL(fileURLWithPath: file),
                                                  options: CodingsImportOptions(skipInvalid: skipInvalid, allowConsensus: allowConsensus))
                 var line = "Imported \(name): \(s.rows) rows, \(s.codingsAdded) codings added, \(s.codingsExisting) already present"
                 if s.codingsUpdated > 0 { line += " (\(s.codingsUpdated) notes/spans updated)" }

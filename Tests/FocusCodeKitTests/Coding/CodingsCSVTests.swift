@@ -72,6 +72,30 @@ final class CodingsCSVTests: XCTestCase {
         XCTAssertEqual(try CodingFixtures.scalar(project, "SELECT count(*) FROM audit_log WHERE action = 'codings.import'"), 1)
     }
 
+    /// From a file: UTF-8 is parsed in place (with or without BOM, CRLF or LF); UTF-16 goes through TextDecoding.
+    func testImportFromFilesInEachEncoding() throws {
+        let dir = TempDir()
+        let project = try CodingFixtures.small(in: dir)
+        let rows = "excerpt,coder,code\r\nFG1-0002,alice,Policing/Training\r\nFG1-0003,bob,\r\n"
+        let utf8BOM = dir.url.appendingPathComponent("bom.csv")
+        try (Data([0xEF, 0xBB, 0xBF]) + Data(rows.utf8)).write(to: utf8BOM)
+        let s = try project.importCodings(contentsOf: utf8BOM)
+        XCTAssertEqual(s.codingsAdded, 1)
+        XCTAssertEqual(s.reviewsAdded, 2)
+        let utf16 = dir.url.appendingPathComponent("u16.csv")
+        try (Data([0xFF, 0xFE]) + rows.replacingOccurrences(of: "alice", with: "carol").data(using: .utf16LittleEndian)!).write(to: utf16)
+        XCTAssertEqual(try project.importCodings(contentsOf: utf16).codersCreated, ["carol"])
+        let bad = dir.write("bad.csv", "excerpt,coder,code\nFG1-0002,alice,Nope\n")
+        XCTAssertThrowsError(try project.importCodings(contentsOf: bad)) {
+            XCTAssertEqual(($0 as? CodingError)?.errorDescription?.contains("bad.csv:2: unknown code 'Nope'"), true)
+        }
+        XCTAssertThrowsError(try project.importCodings(contentsOf: dir.url.appendingPathComponent("missing.csv"))) {
+            XCTAssertEqual(($0 as? ProjectError)?.category, .missingInput)
+        }
+        XCTAssertEqual(try project.codings().map { "\($0.excerpt) \($0.coder) \($0.code ?? "-")" },
+                       ["FG1-0002 alice Policing/Training", "FG1-0002 carol Policing/Training", "FG1-0003 bob -"])
+    }
+
     func testHeaderAndSyntaxErrorsNameTheLine() throws {
         let dir = TempDir()
         let project = try CodingFixtures.small(in: dir)
