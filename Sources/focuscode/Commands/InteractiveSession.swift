@@ -265,7 +265,7 @@ enum InteractiveCoding {
         var contextBudget = max(0, room - focus.count)
         if focus.count > room { focus = Array(focus.prefix(room - 1)) + ["    …"]; contextBudget = 0 }
         func contextLines(_ v: ExcerptView) -> [String] {
-            let text = wrap(v.text, width: width - 4)
+            let text = wrap(v.text, width: width - 6)
             return ["  " + head(v)] + text.prefix(1).map { "    " + $0 + (text.count > 1 ? " …" : "") }
         }
         var before: [String] = [], after: [String] = []
