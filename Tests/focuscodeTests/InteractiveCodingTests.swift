@@ -18,6 +18,8 @@ final class InteractiveCodingTests: XCTestCase {
     override func tearDown() {
         // Ends only the tmux server this test started (its own socket).
         _ = try? tmux(["kill-server"])
+        let dir = ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp"
+        try? FileManager.default.removeItem(atPath: "\(dir)/tmux-\(getuid())/\(socket)")
     }
 
     @discardableResult
