@@ -4,6 +4,7 @@
 //   swift build -c release && .build/release/focuscode-bench themes [--excerpts 1000000] [--codings 3000000] [--groups 20] [--work DIR]
 //   swift build -c release && .build/release/focuscode-bench anonymise [--turns 1000000] [--work DIR]
 //   swift build -c release && .build/release/focuscode-bench agreement   (see AgreementBench.swift)
+//   swift build -c release && .build/release/focuscode-bench codings [--excerpts 1000000] [--codings 3000000] [--work DIR]
 //
 // Not part of `swift test`: benchmarks are measured on a release build, never as timed unit tests.
 import FocusCodeKit
@@ -313,13 +314,124 @@ func benchAnonymise() throws {
         """)
 }
 
+func benchCodings() throws {
+    let excerptCount = Int(option("--excerpts", "1000000"))!
+    let codingCount = Int(option("--codings", "3000000"))!
+    let work = URL(fileURLWithPath: option("--work", FileManager.default.temporaryDirectory.appendingPathComponent("focuscode-bench-codings").path))
+    try? FileManager.default.removeItem(at: work)
+    try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+    let binDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    let focuscode = binDir.appendingPathComponent("focuscode").path
+    guard let sqlite3 = which("sqlite3") else { fatalError("the sqlite3 shell is needed for the baseline (apt-get install sqlite3)") }
+
+    // 1. Setup (not timed): the excerpts through the importer in-process, and a codebook of 4 themes × 4 subthemes.
+    let projectPath = work.appendingPathComponent("project.sqlite").path
+    let project = try Project.create(at: projectPath)
+    var rng = SplitMix64(state: 11)
+    let fillerWords = Vocabulary()
+    let turns = (1...excerptCount).lazy.map { i -> Turn in
+        var words: [String] = []
+        for _ in 0..<12 { words.append(fillerWords.words[rng.below(200)]) }
+        return Turn(speaker: "Speaker \(i % 40)", text: words.joined(separator: " ") + ".", line: i)
+    }
+    var preparer = PassThroughPreparer()
+    let setupStart = Date()
+    _ = try Importer.importTurns(turns, fileName: "synthetic.csv", format: .csv, contentHash: "bench-\(excerptCount)", into: project,
+                                 options: ImportOptions(group: "G1"), preparer: &preparer)
+    var paths: [String] = []
+    for t in 1...4 {
+        try project.addCode(path: "Theme \(t)")
+        paths.append("Theme \(t)")
+        for s in 1...4 {
+            try project.addCode(path: "Theme \(t)/Subtheme \(t).\(s)")
+            paths.append("Theme \(t)/Subtheme \(t).\(s)")
+        }
+    }
+    let setupSeconds = Date().timeIntervalSince(setupStart)
+
+    // 2. The codings CSV: rows by excerpt then coder, each coder one or two codes per excerpt, cycling until the count is met.
+    let coders = ["coder_1", "coder_2", "coder_3"]
+    let csvURL = work.appendingPathComponent("codings.csv")
+    let rowsURL = work.appendingPathComponent("resolved.csv")
+    _ = FileManager.default.createFile(atPath: csvURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: rowsURL.path, contents: nil)
+    let csv = try FileHandle(forWritingTo: csvURL), resolved = try FileHandle(forWritingTo: rowsURL)
+    var buf = "excerpt,coder,code\n", bufR = ""
+    var written = 0
+    let perExcerpt = Double(codingCount) / Double(excerptCount * coders.count)
+    var excerpt = 0
+    while written < codingCount {
+        excerpt = excerpt % excerptCount + 1
+        let ref = "G1-" + (excerpt < 1000 ? String(format: "%04d", excerpt) : String(excerpt))
+        for (c, coder) in coders.enumerated() where written < codingCount {
+            // About `perExcerpt` codes per coder and excerpt; distinct codes within one excerpt.
+            let n = max(1, Int(perExcerpt) + (Double(rng.below(1000)) / 1000 < perExcerpt - Double(Int(perExcerpt)) ? 1 : 0))
+            let first = rng.below(paths.count)
+            for k in 0..<min(n, codingCount - written) {
+                let code = (first + k * 7) % paths.count
+                buf += "\(ref),\(coder),\(paths[code])\n"
+                bufR += "\(excerpt),\(code + 1),\(c + 1)\n"
+                written += 1
+            }
+        }
+        if buf.utf8.count > 1 << 20 { csv.write(Data(buf.utf8)); resolved.write(Data(bufR.utf8)); buf = ""; bufR = "" }
+    }
+    csv.write(Data(buf.utf8)); resolved.write(Data(bufR.utf8))
+    try csv.close(); try resolved.close()
+    let mb = Double((try FileManager.default.attributesOfItem(atPath: csvURL.path)[.size] as! Int)) / 1_000_000
+
+    // 3. Baseline on a copy: sqlite3 inserts the same codings and reviews, IDs already resolved, in one transaction.
+    let basePath = work.appendingPathComponent("baseline.sqlite").path
+    try project.dbQueue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+    try FileManager.default.copyItem(atPath: projectPath, toPath: basePath)
+    let script = work.appendingPathComponent("baseline.sql")
+    try """
+        PRAGMA journal_mode=WAL;
+        PRAGMA foreign_keys=ON;
+        CREATE TEMP TABLE raw(excerpt_id INTEGER, code_id INTEGER, coder_id INTEGER);
+        .mode csv
+        .import \(rowsURL.path) raw
+        BEGIN;
+        INSERT INTO coders(id, name, uid, created_at) VALUES (1, 'coder_1', 'u1', 'now'), (2, 'coder_2', 'u2', 'now'), (3, 'coder_3', 'u3', 'now');
+        INSERT INTO codings(excerpt_id, code_id, coder_id, created_at) SELECT excerpt_id, code_id, coder_id, 'now' FROM raw;
+        INSERT OR IGNORE INTO reviews(excerpt_id, coder_id, reviewed_at) SELECT excerpt_id, coder_id, 'now' FROM raw;
+        COMMIT;
+        """.write(to: script, atomically: true, encoding: .utf8)
+    let baseline = spawn(sqlite3, [basePath], stdin: script.path)
+
+    // 4. FocusCode: read, decode, parse, validate every row, resolve, insert; one transaction.
+    let ours = spawn(focuscode, ["codings", "import", csvURL.path, "--project", projectPath])
+    precondition(ours.status == 0, "focuscode codings import failed with status \(ours.status)")
+    let (codings, reviews) = try project.read { db in
+        (try Int.fetchOne(db, sql: "SELECT count(*) FROM codings")!, try Int.fetchOne(db, sql: "SELECT count(*) FROM reviews")!)
+    }
+    precondition(codings == codingCount, "expected \(codingCount) codings, found \(codings)")
+
+    // 5. Export back (streamed), for scale.
+    let export = spawn(focuscode, ["codings", "export", "--project", projectPath, "--output", work.appendingPathComponent("export.csv").path])
+
+    print("""
+        ## Codings import: \(codingCount) codings from \(coders.count) coders into \(excerptCount) excerpts (\(String(format: "%.0f", mb)) MB of CSV)
+        Setup (not timed in the table): \(excerptCount) excerpts imported and 20 codes added in \(String(format: "%.1f", setupSeconds)) s.
+
+        | what | time | peak memory |
+        |---|---|---|
+        | baseline: sqlite3 inserts the same codings and reviews, IDs resolved beforehand | \(String(format: "%.1f", baseline.seconds)) s | \(String(format: "%.0f", baseline.peakMB)) MB |
+        | `focuscode codings import` (decode, parse, check every row, resolve, insert \(codings) codings + \(reviews) reviews) | \(String(format: "%.1f", ours.seconds)) s | \(String(format: "%.0f", ours.peakMB)) MB |
+        | ratio | \(String(format: "%.2f", ours.seconds / baseline.seconds))× | |
+        | `focuscode codings export` (all rows, streamed) | \(String(format: "%.1f", export.seconds)) s | \(String(format: "%.0f", export.peakMB)) MB |
+        """)
+}
+
 switch CommandLine.arguments.dropFirst().first {
 case "import": try benchImport()
 case "themes": try benchThemes()
 case "anonymise": try benchAnonymise()
 case "agreement": try benchAgreement()
+case "codings": try benchCodings()
 default:
     print("usage: focuscode-bench import|anonymise [--turns N] [--work DIR]\n       focuscode-bench themes [--excerpts N] [--codings N] [--groups N] [--work DIR]")
     print("       focuscode-bench agreement [--units N] [--coders N] [--codes N] [--work DIR] [--python PATH]")
+    print("       focuscode-bench codings [--excerpts N] [--codings N] [--work DIR]")
     exit(64)
 }

@@ -1,5 +1,8 @@
 import Foundation
 import GRDB
+// The row loop binds and steps its two prepared statements through the C API: at millions of rows GRDB's
+// per-call argument boxing and queue checks cost more than the inserts themselves.
+import GRDBSQLite
 
 /// Options for a bulk codings import.
 public struct CodingsImportOptions: Sendable {
@@ -48,12 +51,62 @@ public enum CodingsCSV {
     }
 }
 
+/// SQLite copies a text bound with this destructor.
+private let sqliteTransient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+
 extension Project {
+    /// Spaces and tabs around a field are not part of an excerpt ID, coder or code.
+    static func trimmed(_ field: String) -> String {
+        guard let first = field.utf8.first, let last = field.utf8.last,
+              first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09 else { return field }
+        return field.trimmingCharacters(in: .whitespaces)
+    }
+
     /// Imports codings from long-form CSV text. Every row is checked (unknown excerpt, unknown or retired code, bad coder
     /// name, bad span); unless `skipInvalid`, nothing is written when any row is bad, and the error lists the problems with
     /// their line numbers. Import adds codings and reviews; it never removes one. One transaction.
     @discardableResult
     public func importCodings(csv text: String, fileName: String, options: CodingsImportOptions = CodingsImportOptions()) throws -> CodingsImportSummary {
+        try importCodings(fileName: fileName, options: options) { body in try CSV.forEachRecord(text, body) }
+    }
+
+    /// Imports codings from a CSV file (see `importCodings(csv:)`). A UTF-8 file is memory-mapped and parsed in place,
+    /// so a file of millions of rows is never copied into memory; other encodings go through `TextDecoding`.
+    @discardableResult
+    public func importCodings(contentsOf url: URL, options: CodingsImportOptions = CodingsImportOptions()) throws -> CodingsImportSummary {
+        let fileName = url.lastPathComponent
+        guard FileManager.default.fileExists(atPath: url.path) else { throw ProjectError.fileMissing(path: url.path) }
+        let data: Data
+        do { data = try Data(contentsOf: url, options: .alwaysMapped) } catch {
+            throw ProjectError.unreadable(path: url.path, reason: error.localizedDescription)
+        }
+        let plainUTF8: Bool = data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) || bytes.contains(0) { return false }
+            var parser = Unicode.UTF8.ForwardParser()
+            var iterator = bytes.makeIterator()
+            while true {
+                switch parser.parseScalar(from: &iterator) {
+                case .valid: continue
+                case .emptyInput: return !bytes.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+                case .error: return false
+                }
+            }
+        }
+        guard plainUTF8 else {
+            return try importCodings(csv: try TextDecoding.decode(data, file: fileName).text, fileName: fileName, options: options)
+        }
+        return try importCodings(fileName: fileName, options: options) { body in
+            try data.withUnsafeBytes { raw in
+                var bytes = raw.bindMemory(to: UInt8.self)
+                if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = UnsafeBufferPointer(rebasing: bytes[3...]) }
+                try CSV.forEachRecord(utf8: bytes, body)
+            }
+        }
+    }
+
+    private func importCodings(fileName: String, options: CodingsImportOptions,
+                               records: ((CSVRecord) throws -> Void) throws -> Void) throws -> CodingsImportSummary {
         var summary = CodingsImportSummary()
         var problemCount = 0
         var problems: [String] = []
@@ -82,12 +135,25 @@ extension Project {
             let insertReview = try db.makeStatement(sql: "INSERT OR IGNORE INTO reviews(excerpt_id, coder_id, reviewed_at) VALUES (?, ?, ?)")
             let textLength = try db.makeStatement(sql: "SELECT length(text) FROM excerpts WHERE id = ?")
 
+            // Bindings survive sqlite3_reset, so the time stamps are bound once.
+            let connection = db.sqliteConnection
+            let codingHandle = insertCoding.sqliteStatement, reviewHandle = insertReview.sqliteStatement
+            sqlite3_bind_text(codingHandle, 7, now, -1, sqliteTransient)
+            sqlite3_bind_text(reviewHandle, 3, now, -1, sqliteTransient)
+            func step(_ handle: SQLiteStatement) throws {
+                let code = sqlite3_step(handle)
+                sqlite3_reset(handle)
+                if code != SQLITE_DONE {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)))
+                }
+            }
             var columnIndex: [String: Int] = [:]
             var width = 0
+            var (excerptColumn, coderColumn, codeColumn) = (0, 0, 0)
             var lastReview: (Int64, Int64)?
             var sawHeader = false
             do {
-                try CSV.forEachRecord(text) { record in
+                try records { record in
                     if !sawHeader {
                         sawHeader = true
                         let header = CSVHeader(record)
@@ -109,6 +175,7 @@ extension Project {
                             throw ProjectError.badRow(file: fileName, line: record.line, problem: "give both span_start and span_end, or neither")
                         }
                         width = header.names.count
+                        (excerptColumn, coderColumn, codeColumn) = (columnIndex["excerpt"]!, columnIndex["coder"]!, columnIndex["code"]!)
                         return
                     }
                     summary.rows += 1
@@ -117,9 +184,9 @@ extension Project {
                         problem(line, "expected \(width) fields as in the header, found \(record.fields.count)")
                         return
                     }
-                    let ref = record.fields[columnIndex["excerpt"]!].trimmingCharacters(in: .whitespaces)
-                    let coderName = record.fields[columnIndex["coder"]!].trimmingCharacters(in: .whitespaces)
-                    let codeText = record.fields[columnIndex["code"]!]
+                    let ref = Self.trimmed(record.fields[excerptColumn])
+                    let coderName = Self.trimmed(record.fields[coderColumn])
+                    let codeText = record.fields[codeColumn]
                     var bad = false
                     guard let excerptId = excerpts[ref] else {
                         problem(line, ref.isEmpty ? "the excerpt is empty" : "unknown excerpt '\(ref)' ('focuscode excerpts' lists them)")
@@ -148,7 +215,7 @@ extension Project {
                     }
                     // The code: empty means reviewed with none applied.
                     var code: Code?
-                    if !codeText.trimmingCharacters(in: .whitespaces).isEmpty {
+                    if !Self.trimmed(codeText).isEmpty {
                         let found: Code?
                         if let cached = codeCache[codeText] { found = cached } else {
                             found = try? tree.resolve(codeText)
@@ -168,7 +235,7 @@ extension Project {
                     // Optional span and note.
                     var span: Span?
                     if let si = columnIndex["span_start"], let ei = columnIndex["span_end"] {
-                        let s = record.fields[si].trimmingCharacters(in: .whitespaces), e = record.fields[ei].trimmingCharacters(in: .whitespaces)
+                        let s = Self.trimmed(record.fields[si]), e = Self.trimmed(record.fields[ei])
                         if !s.isEmpty || !e.isEmpty {
                             if let start = Int(s), let end = Int(e) {
                                 span = Span(start: start, end: end)
@@ -198,15 +265,26 @@ extension Project {
                     }
                     if bad { return }
                     if lastReview.map({ $0 != (excerptId, coderId) }) ?? true {
-                        try insertReview.setUncheckedArguments([excerptId, coderId, now])
-                        try insertReview.execute()
-                        summary.reviewsAdded += db.changesCount
+                        sqlite3_bind_int64(reviewHandle, 1, excerptId)
+                        sqlite3_bind_int64(reviewHandle, 2, coderId)
+                        try step(reviewHandle)
+                        summary.reviewsAdded += Int(sqlite3_changes(connection))
                         lastReview = (excerptId, coderId)
                     }
                     guard let code else { return }
-                    try insertCoding.setUncheckedArguments([excerptId, code.rowId, coderId, span?.start, span?.end, note, now])
-                    try insertCoding.execute()
-                    if db.changesCount > 0 {
+                    sqlite3_bind_int64(codingHandle, 1, excerptId)
+                    sqlite3_bind_int64(codingHandle, 2, code.rowId)
+                    sqlite3_bind_int64(codingHandle, 3, coderId)
+                    if let span {
+                        sqlite3_bind_int64(codingHandle, 4, Int64(span.start))
+                        sqlite3_bind_int64(codingHandle, 5, Int64(span.end))
+                    } else {
+                        sqlite3_bind_null(codingHandle, 4)
+                        sqlite3_bind_null(codingHandle, 5)
+                    }
+                    if let note { sqlite3_bind_text(codingHandle, 6, note, -1, sqliteTransient) } else { sqlite3_bind_null(codingHandle, 6) }
+                    try step(codingHandle)
+                    if sqlite3_changes(connection) > 0 {
                         summary.codingsAdded += 1
                     } else {
                         summary.codingsExisting += 1

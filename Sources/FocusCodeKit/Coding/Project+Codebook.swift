@@ -36,34 +36,47 @@ extension Project {
         try read { db in try CodeTree.load(db) }
     }
 
-    /// Excerpts coded per code and coder, rolled up the tree.
+    /// Excerpts coded per code and coder, rolled up the tree. One pass over the codings in excerpt order (the unique
+    /// index gives that order without sorting): each coding counts for its code and every ancestor, and a stamp per
+    /// (coder, code) makes an excerpt count once. A GROUP BY with count(DISTINCT) over the ancestors took 15 s at
+    /// 3,000,000 codings.
     public func codebookCounts() throws -> CodebookCounts {
         try read { db in
-            let coders = try String.fetchAll(db, sql: "SELECT name FROM coders ORDER BY name")
-            let rows = try Row.fetchAll(db, sql: """
-                WITH RECURSIVE anc(code_id, ancestor_id) AS (
-                  SELECT id, id FROM codes
-                  UNION ALL
-                  SELECT anc.code_id, c.parent_id FROM anc JOIN codes c ON c.id = anc.ancestor_id WHERE c.parent_id IS NOT NULL
-                )
-                SELECT anc.ancestor_id AS code, k.name AS coder, count(DISTINCT g.excerpt_id) AS n
-                FROM codings g JOIN anc ON anc.code_id = g.code_id JOIN coders k ON k.id = g.coder_id
-                GROUP BY anc.ancestor_id, k.name
-                """)
-            var perCoder: [Int64: [String: Int]] = [:]
-            for row in rows { perCoder[row["code"], default: [:]][row["coder"]] = row["n"] }
-            let anyRows = try Row.fetchAll(db, sql: """
-                WITH RECURSIVE anc(code_id, ancestor_id) AS (
-                  SELECT id, id FROM codes
-                  UNION ALL
-                  SELECT anc.code_id, c.parent_id FROM anc JOIN codes c ON c.id = anc.ancestor_id WHERE c.parent_id IS NOT NULL
-                )
-                SELECT anc.ancestor_id AS code, count(DISTINCT g.excerpt_id) AS n
-                FROM codings g JOIN anc ON anc.code_id = g.code_id GROUP BY anc.ancestor_id
-                """)
-            var anyCoder: [Int64: Int] = [:]
-            for row in anyRows { anyCoder[row["code"]] = row["n"] }
-            return CodebookCounts(coders: coders, perCoder: perCoder, anyCoder: anyCoder)
+            let tree = try CodeTree.load(db)
+            let coderRows = try Row.fetchAll(db, sql: "SELECT id, name FROM coders ORDER BY name")
+            let coders: [String] = coderRows.map { $0["name"] }
+            var coderIndex: [Int64: Int] = [:]
+            for (i, row) in coderRows.enumerated() { coderIndex[row["id"]] = i }
+            let n = tree.codes.count
+            var codeIndex: [Int64: Int] = [:]
+            for (i, code) in tree.codes.enumerated() { codeIndex[code.rowId] = i }
+            let ancestors: [[Int]] = tree.codes.map { code in
+                var chain: [Int] = []
+                var current: Code? = code
+                while let c = current { chain.append(codeIndex[c.rowId]!); current = tree.parent(of: c) }
+                return chain
+            }
+            var perCoder = [Int](repeating: 0, count: n * max(1, coders.count))
+            var any = [Int](repeating: 0, count: n)
+            var stamp = [Int64](repeating: -1, count: n * max(1, coders.count))
+            var anyStamp = [Int64](repeating: -1, count: n)
+            let cursor = try Row.fetchCursor(db, sql: "SELECT excerpt_id, code_id, coder_id FROM codings ORDER BY excerpt_id")
+            while let row = try cursor.next() {
+                let excerpt: Int64 = row[0]
+                guard let code = codeIndex[row[1]], let coder = coderIndex[row[2]] else { continue }
+                for a in ancestors[code] {
+                    let key = coder * n + a
+                    if stamp[key] != excerpt { stamp[key] = excerpt; perCoder[key] += 1 }
+                    if anyStamp[a] != excerpt { anyStamp[a] = excerpt; any[a] += 1 }
+                }
+            }
+            var byCode: [Int64: [String: Int]] = [:]
+            var anyByCode: [Int64: Int] = [:]
+            for (i, code) in tree.codes.enumerated() {
+                if any[i] > 0 { anyByCode[code.rowId] = any[i] }
+                for (c, name) in coders.enumerated() where perCoder[c * n + i] > 0 { byCode[code.rowId, default: [:]][name] = perCoder[c * n + i] }
+            }
+            return CodebookCounts(coders: coders, perCoder: byCode, anyCoder: anyByCode)
         }
     }
 

@@ -76,6 +76,13 @@ public enum CSV {
         }
     }
 
+    /// `forEachRecord` over UTF-8 bytes that the caller has checked (e.g. a memory-mapped file), without a String copy.
+    public static func forEachRecord(utf8 bytes: UnsafeBufferPointer<UInt8>, keepBlankLines: Bool = false,
+                                     _ body: (CSVRecord) throws -> Void) throws {
+        var parser = Parser(bytes: bytes, keepBlankLines: keepBlankLines)
+        while let record = try parser.next() { try body(record) }
+    }
+
     /// One CSV row: fields quoted where needed, joined with commas, ending in "\n".
     public static func row(_ fields: [String]) -> String {
         fields.map(quote).joined(separator: ",") + "\n"

@@ -7,10 +7,10 @@ extension FocusCode {
         static let configuration = CommandConfiguration(
             abstract: "Apply a code to every excerpt matching a regular expression or a full-text query, after a preview.",
             discussion: """
-                The matches are always shown first. --preview shows them and writes nothing. Without it, on a
-                terminal you are asked to confirm; off a terminal (a script) --yes is required. Codes are applied
-                as the named coder, like 'focuscode code'; moderators' turns are left out unless
-                --include-moderator. --regex is case-insensitive (ICU syntax); --query uses FTS5 syntax, as
+                The matches are always shown first. --preview shows them and writes nothing. Without it, on a \
+                terminal you are asked to confirm; off a terminal (a script) --yes is required. Codes are applied \
+                as the named coder, like 'focuscode code'; moderators' turns are left out unless \
+                --include-moderator. --regex is case-insensitive (ICU syntax); --query uses FTS5 syntax, as \
                 'focuscode search'.
 
                 Examples:

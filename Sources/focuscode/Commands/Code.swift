@@ -27,16 +27,16 @@ extension FocusCode {
         static let configuration = CommandConfiguration(
             abstract: "Apply codes to an excerpt, mark it reviewed with no code, or code interactively.",
             discussion: """
-                Coding marks the excerpt reviewed by the coder. --none records "looked, no code applies", which
-                agreement counts as a 0, unlike an excerpt never looked at (missing). If the coder has codes on
-                the excerpt, --none refuses unless --replace, which removes them. In a mutually exclusive branch,
-                applying a second subcode is refused unless --replace, which swaps it. The coder 'consensus' is
+                Coding marks the excerpt reviewed by the coder. --none records "looked, no code applies", which \
+                agreement counts as a 0, unlike an excerpt never looked at (missing). If the coder has codes on \
+                the excerpt, --none refuses unless --replace, which removes them. In a mutually exclusive branch, \
+                applying a second subcode is refused unless --replace, which swaps it. The coder 'consensus' is \
                 reserved for reconciled codings and refused here.
 
-                --interactive opens a full-screen session in the terminal: one excerpt at a time with the turns
-                around it, codes by number or name, undo, notes, progress; it resumes at the first excerpt the
-                coder has not reviewed, and --blind hides other coders' codes. Keys: 1–99 Enter apply a code by
-                number, / (or a) type a name then Enter, r remove, 0 no code applies, n note, u undo, b back,
+                --interactive opens a full-screen session in the terminal: one excerpt at a time with the turns \
+                around it, codes by number or name, undo, notes, progress; it resumes at the first excerpt the \
+                coder has not reviewed, and --blind hides other coders' codes. Keys: 1–99 Enter apply a code by \
+                number, / (or a) type a name then Enter, r remove, 0 no code applies, n note, u undo, b back, \
                 Enter or s next, ? help, q quit.
 
                 Examples:

@@ -30,7 +30,7 @@ extension FocusCode {
         static let configuration = CommandConfiguration(
             abstract: "Show and edit the hierarchical codebook: themes, subthemes, definitions.",
             discussion: """
-                Codes are addressed by path (Theme/Subtheme, ignoring case) or by ID (the whole ID or its first
+                Codes are addressed by path (Theme/Subtheme, ignoring case) or by ID (the whole ID or its first \
                 6+ characters, as 'focuscode codebook' shows). Rename, move and merge keep IDs and codings.
 
                 Examples:
@@ -89,8 +89,8 @@ extension FocusCode {
                 commandName: "import",
                 abstract: "Import a codebook from YAML, JSON, CSV or Markdown (as 'codebook export' writes them).",
                 discussion: """
-                    A code in the file is matched to the project by ID, else by path; matched codes take the file's
-                    definition, new codes are added with the file's IDs (or new ones). Codes not in the file are
+                    A code in the file is matched to the project by ID, else by path; matched codes take the file's \
+                    definition, new codes are added with the file's IDs (or new ones). Codes not in the file are \
                     left alone. The whole file is checked first; one transaction.
 
                     Examples:
@@ -211,7 +211,7 @@ extension FocusCode {
             static let configuration = CommandConfiguration(
                 abstract: "Merge a code into another: every coding moves to the survivor, nothing is lost.",
                 discussion: """
-                    A coder who had both codes on an excerpt keeps one coding (the survivor's, with the merged
+                    A coder who had both codes on an excerpt keeps one coding (the survivor's, with the merged \
                     code's note if it had none). Subcodes and memos move to the survivor; the merged code is removed.
 
                     Example:

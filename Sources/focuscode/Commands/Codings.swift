@@ -7,7 +7,7 @@ extension FocusCode {
         static let configuration = CommandConfiguration(
             abstract: "List, export and import codings (long form CSV: excerpt,coder,code).",
             discussion: """
-                The CSV has one row per coding, and one row with an empty code for each excerpt a coder reviewed
+                The CSV has one row per coding, and one row with an empty code for each excerpt a coder reviewed \
                 without applying a code. Optional columns: note, span_start, span_end.
 
                 Examples:
@@ -86,10 +86,10 @@ extension FocusCode {
                 commandName: "import",
                 abstract: "Import codings from long-form CSV; every row is checked first.",
                 discussion: """
-                    Header: excerpt,coder,code (code by path; empty = reviewed, none applied), optionally note,
-                    span_start, span_end. Coders are created as they appear. Every row is checked (unknown excerpt,
-                    unknown or retired code, bad coder, bad span); if any is bad nothing is written and each problem
-                    is listed with its line, unless --skip-invalid, which imports the good rows and lists the rest.
+                    Header: excerpt,coder,code (code by path; empty = reviewed, none applied), optionally note, \
+                    span_start, span_end. Coders are created as they appear. Every row is checked (unknown excerpt, \
+                    unknown or retired code, bad coder, bad span); if any is bad nothing is written and each problem \
+                    is listed with its line, unless --skip-invalid, which imports the good rows and lists the rest. \
                     Import adds codings and reviews and never removes any. One transaction.
 
                     Examples:
@@ -104,8 +104,8 @@ extension FocusCode {
 
             func run() throws {
                 let opened = try project.open()
-                let (text, name) = try InputFile.read(file)
-                let s = try opened.importCodings(csv: text, fileName: name,
+                let name = URL(fileURLWithPath: file).lastPathComponent
+                let s = try opened.importCodings(contentsOf: URL(fileURLWithPath: file),
                                                  options: CodingsImportOptions(skipInvalid: skipInvalid, allowConsensus: allowConsensus))
                 var line = "Imported \(name): \(s.rows) rows, \(s.codingsAdded) codings added, \(s.codingsExisting) already present"
                 if s.codingsUpdated > 0 { line += " (\(s.codingsUpdated) notes/spans updated)" }

@@ -62,17 +62,22 @@ extension FocusCode {
             Console.out(table.render(Listings.search(try demo.search("training AND workload", limit: 5),
                                                      open: Console.isTerminal ? "\u{1B}[1m" : "**",
                                                      close: Console.isTerminal ? "\u{1B}[0m" : "**")), terminator: "")
+            try codingTour(demo, fixtures: fixturesURL)
+            try showAgreement(demo)
+            try showReports(demo)
 
             section("Explore it yourself")
             Console.out("""
                 The demo project is at \(path)
+                  export FOCUSCODE_PROJECT=\(path)
                   focuscode --help
-                  focuscode excerpts --project \(path) --group FG1 --speaker P03
-                  focuscode show FG1-0007 --context 2 --project \(path)
-                  focuscode search "supervision OR phone" --project \(path)
+                  focuscode excerpts --group FG1 --speaker P03
+                  focuscode show FG1-0007 --context 2
+                  focuscode codebook
+                  focuscode agreement --level 1 --bootstrap 1000 --seed 7
+                  focuscode report themes --coder coder_a --by group
+                  focuscode export study.qdpx
                 """)
-            try showReports(demo)
-            try showAgreement(demo)
         }
 
         private func section(_ title: String) {

@@ -261,11 +261,11 @@ enum InteractiveCoding {
         let codeLines = codeColumns(session, mode: mode, width: width)
         let bottom = 3 + (view.others.isEmpty ? 0 : 1) + (showHelp ? helpLines.count : 1)
         let room = max(4, height - 2 - codeLines.count - bottom - 2)
-        var focus = ["▶ " + bold(head(view.excerpt))] + wrap(view.excerpt.text, width: width - 4).map { "    " + $0 }
+        var focus = ["▶ " + bold(head(view.excerpt)) + "  · group \(view.excerpt.group)"] + wrap(view.excerpt.text, width: width - 4).map { "    " + $0 }
         var contextBudget = max(0, room - focus.count)
         if focus.count > room { focus = Array(focus.prefix(room - 1)) + ["    …"]; contextBudget = 0 }
         func contextLines(_ v: ExcerptView) -> [String] {
-            let text = wrap(v.text, width: width - 4)
+            let text = wrap(v.text, width: width - 6)
             return ["  " + head(v)] + text.prefix(1).map { "    " + $0 + (text.count > 1 ? " …" : "") }
         }
         var before: [String] = [], after: [String] = []

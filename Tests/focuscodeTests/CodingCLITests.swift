@@ -1,0 +1,228 @@
+import Foundation
+import XCTest
+
+/// Runs the built binary in a temporary folder with a project of the two fixture groups (shared by the coding CLI tests).
+final class CLIHarness {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    let dir: URL
+    var project: String { dir.appendingPathComponent("p.sqlite").path }
+    static var binary: URL { Bundle.main.bundleURL.appendingPathComponent("focuscode") }
+    static var fixtures: URL { CLITests.fixtures }
+
+    init() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("fc-coding-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: dir) }
+
+    /// Runs `focuscode args…` with FOCUSCODE_PROJECT set to this harness's project, stdin from /dev/null.
+    @discardableResult
+    func run(_ args: [String], env: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = args
+        process.currentDirectoryURL = dir
+        var environment = ProcessInfo.processInfo.environment
+        environment["FOCUSCODE_PROJECT"] = project
+        environment["FOCUSCODE_CODER"] = nil
+        for (k, v) in env { environment[k] = v }
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    /// The rows of a listing run with `--format json`.
+    func jsonRows(_ args: [String]) throws -> [[String: Any]] {
+        let out = try run(args + ["--format", "json"]).stdout
+        return try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [[String: Any]] ?? []
+    }
+
+    func write(_ name: String, _ text: String) -> String {
+        let url = dir.appendingPathComponent(name)
+        try! Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    /// init, import FG1 and FG2, and (optionally) the fixture codebook.
+    func setUpProject(codebook: Bool = true) throws {
+        let t = Self.fixtures.appendingPathComponent("transcripts")
+        XCTAssertEqual(try run(["init"]).status, 0)
+        XCTAssertEqual(try run(["import", t.appendingPathComponent("FG1.docx").path, "--group", "FG1", "--moderator", "Moderator"]).status, 0)
+        XCTAssertEqual(try run(["import", t.appendingPathComponent("FG2.vtt").path, "--group", "FG2"]).status, 0)
+        if codebook {
+            XCTAssertEqual(try run(["codebook", "import", Self.fixtures.appendingPathComponent("codebook.yaml").path]).stdout,
+                           "Imported codebook.yaml: 28 codes added, 0 updated, 0 unchanged.\n")
+        }
+    }
+}
+
+final class CodingCLITests: XCTestCase {
+    func testCodebookCommandsEndToEnd() throws {
+        let h = try CLIHarness()
+        try h.setUpProject()
+        let csv = try h.run(["codebook", "--format", "csv"])
+        XCTAssertEqual(csv.status, 0)
+        let lines = csv.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 29)
+        XCTAssertEqual(lines[0], "code,id,status,any_coder")
+        XCTAssertTrue(lines[2].hasPrefix("Offender profiles/Age diversity,"))
+
+        XCTAssertEqual(try h.run(["codebook", "add", "Impact of Covid-19/Remote supervision", "--description", "At a distance", "--colour", "#4477aa"]).status, 0)
+        XCTAssertEqual(try h.run(["codebook", "add", "impact of covid-19/remote SUPERVISION"]).status, 64)
+        XCTAssertEqual(try h.run(["codebook", "add", "Nowhere/Child"]).stderr,
+                       "focuscode: error: no code 'Nowhere' to put the new code under; add the parent first ('focuscode codebook add \"Nowhere\"').\n")
+        XCTAssertEqual(try h.run(["codebook", "rename", "Impact of Covid-19/Remote supervision", "Supervision at a distance"]).status, 0)
+        XCTAssertEqual(try h.run(["codebook", "move", "Impact of Covid-19/Supervision at a distance", "--under", "Role of policing"]).status, 0)
+        XCTAssertEqual(try h.run(["codebook", "move", "Role of policing", "--under", "Role of policing/Training needs"]).status, 64)
+        XCTAssertEqual(try h.run(["codebook", "describe", "Role of policing", "--exclusive", "--example", ""]).status, 0)
+        let show = try h.run(["codebook", "show", "Role of policing/Supervision at a distance", "--format", "csv"])
+        XCTAssertTrue(show.stdout.contains("description,At a distance\n"), show.stdout)
+        XCTAssertTrue(show.stdout.contains("colour,#4477aa\n"))
+        XCTAssertEqual(try h.run(["codebook", "show", "Role of policing", "--format", "csv"]).stdout.contains("exclusive_children,yes"), true)
+        XCTAssertEqual(try h.run(["codebook", "retire", "Role of policing/Supervision at a distance"]).status, 0)
+        XCTAssertTrue(try h.run(["codebook", "--format", "csv"]).stdout.contains("Role of policing/Supervision at a distance,"))
+
+        let md = try h.run(["codebook", "export", "--format", "md"]).stdout
+        XCTAssertTrue(md.contains("  - **Supervision at a distance** — At a distance\n    - Colour: `#4477aa`\n    - Retired\n"), md)
+        let yaml = h.write("out.yaml", try h.run(["codebook", "export"]).stdout)
+        XCTAssertEqual(try h.run(["init", "--project", "q.sqlite"]).status, 0)
+        XCTAssertEqual(try h.run(["codebook", "import", yaml, "--project", "q.sqlite"]).stdout, "Imported out.yaml: 29 codes added, 0 updated, 0 unchanged.\n")
+        XCTAssertEqual(try h.run(["codebook", "export", "--format", "json", "--project", "q.sqlite"]).stdout,
+                       try h.run(["codebook", "export", "--format", "json"]).stdout)
+        let bad = h.write("bad.yaml", "codes:\n  - name: A\n    colour: 12\n    colr: x\n")
+        let r = try h.run(["codebook", "import", bad])
+        XCTAssertEqual(r.status, 65)
+        XCTAssertEqual(r.stderr, "focuscode: error: bad.yaml:4: code 'A': unknown key 'colr' (a code has name, id, description, inclusion, exclusion, example, colour, exclusive, retired, children)\n")
+    }
+
+    func testCodeUncodeNoneAndExcerptFiltersEndToEnd() throws {
+        let h = try CLIHarness()
+        try h.setUpProject()
+        XCTAssertEqual(try h.run(["code", "FG1-0007", "Offender profiles/Isolation"]).stderr,
+                       "focuscode: error: name the coder with --coder NAME or the FOCUSCODE_CODER environment variable.\n")
+        XCTAssertEqual(try h.run(["code", "FG1-0007", "offender profiles/isolation", "--coder", "alice", "--span", "0:20", "--note", "a, b"]).stdout,
+                       "FG1-0007: applied Offender profiles/Isolation as alice.\n")
+        XCTAssertEqual(try h.run(["code", "FG1-0009", "Role of policing"], env: ["FOCUSCODE_CODER": "alice"]).status, 0)
+        XCTAssertEqual(try h.run(["code", "FG1-0008", "--none", "--coder", "alice"]).stdout, "FG1-0008: reviewed by alice, no code applied.\n")
+        let refused = try h.run(["code", "FG1-0007", "--none", "--coder", "alice"])
+        XCTAssertEqual(refused.status, 65)
+        XCTAssertTrue(refused.stderr.contains("pass --replace"))
+        XCTAssertEqual(try h.run(["code", "FG1-0007", "Role of policing", "--coder", "consensus"]).status, 64)
+        XCTAssertEqual(try h.run(["code", "FG1-9999", "Role of policing", "--coder", "alice"]).status, 65)
+        XCTAssertEqual(try h.run(["code", "FG1-0007", "Role of policing", "--coder", "alice", "--span", "5:100000"]).status, 64)
+        XCTAssertEqual(try h.run(["code", "FG1-0007", "Role of policing", "--coder", "alice", "--span", "five"]).status, 64)
+        XCTAssertEqual(try h.run(["uncode", "FG1-0009", "Role of policing", "--coder", "alice"]).status, 0)
+        XCTAssertEqual(try h.run(["uncode", "FG1-0009", "Role of policing", "--coder", "alice"]).status, 65)
+
+        XCTAssertEqual(try h.run(["codings", "export", "--coder", "alice"]).stdout, """
+            excerpt,coder,code,note,span_start,span_end
+            FG1-0007,alice,Offender profiles/Isolation,"a, b",0,20
+            FG1-0008,alice,,,,
+            FG1-0009,alice,,,,
+
+            """)
+        XCTAssertEqual(try h.run(["excerpts", "--code", "Offender profiles", "--coder", "alice", "--format", "csv"]).stdout.split(separator: "\n").map { $0.prefix(9) },
+                       ["excerpt,s", "FG1-0007,"])
+        XCTAssertEqual(try h.jsonRows(["excerpts", "--group", "FG1", "--uncoded", "--coder", "alice"]).count, 98 - 3)
+        XCTAssertEqual(try h.run(["excerpts", "--uncoded", "--code", "Offender profiles"]).status, 64)
+    }
+
+    func testCodingsImportReportsEveryBadRowAndExportRoundTrips() throws {
+        let h = try CLIHarness()
+        try h.setUpProject()
+        let a = try h.run(["codings", "import", CLIHarness.fixtures.appendingPathComponent("codings/coder_a.csv").path])
+        XCTAssertEqual(a.stdout, "Imported coder_a.csv: 149 rows, 134 codings added, 0 already present, 132 reviews added; new coders: coder_a.\n")
+        let bad = h.write("bob.csv", "excerpt,coder,code\nFG1-0002,bob,Offender profiles\nFG1-0404,bob,Offender profiles\nFG1-0003,bob,Offender profiles/Nope\n")
+        let r = try h.run(["codings", "import", bad])
+        XCTAssertEqual(r.status, 65)
+        XCTAssertEqual(r.stderr, """
+            focuscode: error: bob.csv: 2 bad rows; nothing was imported (fix them, or pass --skip-invalid to import the good rows):
+              bob.csv:3: unknown excerpt 'FG1-0404' ('focuscode excerpts' lists them)
+              bob.csv:4: unknown code 'Offender profiles/Nope' ('focuscode codebook' lists the paths)
+
+            """)
+        XCTAssertEqual(try h.run(["codings", "--coder", "bob"]).status, 65, "bob was not created")
+        let skipped = try h.run(["codings", "import", bad, "--skip-invalid"])
+        XCTAssertEqual(skipped.status, 0)
+        XCTAssertEqual(skipped.stdout, "Imported bob.csv: 3 rows, 1 codings added, 0 already present, 1 reviews added; new coders: bob.\n")
+        XCTAssertTrue(skipped.stderr.hasPrefix("Skipped 2 bad rows:\n  bob.csv:3: unknown excerpt"), skipped.stderr)
+
+        let exported = try h.run(["codings", "export", "--output", "all.csv"])
+        XCTAssertEqual(exported.status, 0)
+        let all = try String(contentsOf: h.dir.appendingPathComponent("all.csv"), encoding: .utf8)
+        XCTAssertEqual(all.split(separator: "\n").count, 1 + 149 + 1)
+        XCTAssertEqual(try h.run(["init", "--project", "q.sqlite"]).status, 0)
+        let t = CLIHarness.fixtures.appendingPathComponent("transcripts")
+        XCTAssertEqual(try h.run(["import", t.appendingPathComponent("FG1.docx").path, "--group", "FG1", "--project", "q.sqlite"]).status, 0)
+        XCTAssertEqual(try h.run(["import", t.appendingPathComponent("FG2.vtt").path, "--group", "FG2", "--project", "q.sqlite"]).status, 0)
+        XCTAssertEqual(try h.run(["codebook", "import", CLIHarness.fixtures.appendingPathComponent("codebook.yaml").path, "--project", "q.sqlite"]).status, 0)
+        XCTAssertEqual(try h.run(["codings", "import", "all.csv", "--project", "q.sqlite"]).status, 0)
+        XCTAssertEqual(try h.run(["codings", "export", "--project", "q.sqlite"]).stdout, all)
+    }
+
+    func testAutocodePreviewsFirstAndNeedsYesOffATerminal() throws {
+        let h = try CLIHarness()
+        try h.setUpProject()
+        let args = ["autocode", "--regex", #"\btrain(ing|ed)\b"#, "--code", "Role of policing/Training needs", "--coder", "auto"]
+        let preview = try h.run(args + ["--preview", "--format", "csv"])
+        XCTAssertEqual(preview.status, 0)
+        XCTAssertEqual(preview.stdout.split(separator: "\n").map { String($0.prefix(16)) },
+                       ["excerpt,speaker,", "FG1-0083,P03,no,", "FG1-0085,P02,no,", "FG1-0086,P06,no,"])
+        XCTAssertTrue(preview.stdout.contains("Nobody has **trained** us"))
+        XCTAssertEqual(preview.stderr, "Preview: 3 matching excerpts; 3 would be coded Role of policing/Training needs as auto. Nothing was written.\n")
+        XCTAssertEqual(try h.run(["codings", "--format", "csv"]).stdout, "excerpt,coder,code,span,note\n")
+        let noYes = try h.run(args)
+        XCTAssertEqual(noYes.status, 64)
+        XCTAssertTrue(noYes.stderr.contains("pass --yes"), noYes.stderr)
+        XCTAssertEqual(try h.run(["codings", "--format", "csv"]).stdout, "excerpt,coder,code,span,note\n")
+        let applied = try h.run(args + ["--yes"])
+        XCTAssertEqual(applied.status, 0)
+        XCTAssertTrue(applied.stderr.hasSuffix("Applied Role of policing/Training needs to 3 excerpts as auto.\n"), applied.stderr)
+        XCTAssertEqual(try h.jsonRows(["excerpts", "--code", "Role of policing", "--coder", "auto"]).map { $0["excerpt"] as? String },
+                       ["FG1-0083", "FG1-0085", "FG1-0086"])
+        XCTAssertEqual(try h.run(["autocode", "--query", "training", "--regex", "x", "--code", "Role of policing", "--coder", "auto"]).status, 64)
+    }
+
+    func testInteractiveRefusesWithoutATerminal() throws {
+        let h = try CLIHarness()
+        try h.setUpProject()
+        let r = try h.run(["code", "--interactive", "--coder", "alice", "--group", "FG1"])
+        XCTAssertEqual(r.status, 64)
+        XCTAssertEqual(r.stderr, "focuscode: error: the interactive session needs a terminal (stdin and stdout); from a script use 'focuscode code EXCERPT CODE --coder NAME' or 'focuscode codings import FILE'.\n")
+    }
+
+    func testDemoLoadsTheCodebookAndBothCodersAndPrintsTheTree() throws {
+        let h = try CLIHarness()
+        let r = try h.run(["demo", "--project", h.dir.appendingPathComponent("demo.sqlite").path], env: ["COLUMNS": "120"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("6. Codebook and two coders' codings"))
+        XCTAssertTrue(r.stdout.contains("Imported codebook.yaml: 28 codes (six themes and their subthemes)"))
+        XCTAssertTrue(r.stdout.contains("Imported coder_a.csv: 134 codings, 132 excerpts reviewed"))
+        XCTAssertTrue(r.stdout.contains("Imported coder_b.csv: 131 codings, 132 excerpts reviewed"))
+        let rows = r.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+        XCTAssertTrue(rows.contains { $0.hasPrefix("Offender profiles ") && $0.hasSuffix(" 21 23 23") }, r.stdout)
+        XCTAssertTrue(rows.contains { $0.hasPrefix("Isolation ") && $0.hasSuffix(" 7 9 9") }, r.stdout)
+    }
+
+    func testHelpListsTheCodingCommands() throws {
+        let h = try CLIHarness()
+        let help = try h.run(["--help"])
+        for command in ["codebook", "code", "uncode", "codings", "autocode"] {
+            XCTAssertTrue(help.stdout.contains("  \(command) "), command)
+            XCTAssertTrue(try h.run([command, "--help"]).stdout.contains("focuscode \(command)"), command)
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import XCTest
+
+/// The interactive session driven as a person would: in a real terminal (tmux), by keys, reading the screen.
+final class InteractiveCodingTests: XCTestCase {
+    var socket = ""
+    var tmuxPath = ""
+
+    override func setUpWithError() throws {
+        guard let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+            .map({ "\($0)/tmux" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw XCTSkip("tmux is not on PATH")
+        }
+        tmuxPath = path
+        socket = "fc-test-\(UUID().uuidString.prefix(8))"
+    }
+
+    override func tearDown() {
+        // Ends only the tmux server this test started (its own socket).
+        _ = try? tmux(["kill-server"])
+        let dir = ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp"
+        try? FileManager.default.removeItem(atPath: "\(dir)/tmux-\(getuid())/\(socket)")
+    }
+
+    @discardableResult
+    func tmux(_ args: [String]) throws -> String {
+        if args.first == "new-session" { return try spawnServer(args) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tmuxPath)
+        process.arguments = ["-L", socket, "-f", "/dev/null"] + args
+        // Only capture-pane's output is read. The tmux server that new-session starts would keep a pipe open for
+        // as long as it lives, so every other command writes to /dev/null.
+        let capture = args.first == "capture-pane"
+        let out = Pipe()
+        process.standardOutput = capture ? out : FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = capture ? out.fileHandleForReading.readDataToEndOfFile() : Data()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Starts a tmux session with posix_spawn and waits for the client. Foundation's Process is not used here: on
+    /// Linux it learns that a child ended from a descriptor the child inherits, and the tmux server that the client
+    /// forks would keep that descriptor open for its whole life. Every descriptor above stderr is closed instead.
+    func spawnServer(_ args: [String]) throws -> String {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for fd: Int32 in 0...2 { posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0) }
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd"))?.compactMap(Int32.init) ?? []
+        for fd in open where fd > 2 && fcntl(fd, F_GETFD) != -1 { posix_spawn_file_actions_addclose(&actions, fd) }
+        let argv = ([tmuxPath, "-L", socket, "-f", "/dev/null"] + args).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, tmuxPath, &actions, nil, argv, environ) == 0 else { throw XCTSkip("cannot start tmux") }
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        return ""
+    }
+
+    func screen(_ target: String) throws -> String { try tmux(["capture-pane", "-p", "-t", target]) }
+
+    /// Waits until the screen shows `text` (up to 15 s) and returns it.
+    @discardableResult
+    func waitFor(_ text: String, in target: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let deadline = Date().addingTimeInterval(15)
+        var last = ""
+        while Date() < deadline {
+            last = try screen(target)
+            if last.contains(text) { return last }
+            usleep(100_000)
+        }
+        XCTFail("the screen never showed \"\(text)\"; it shows:\n\(last)", file: file, line: line)
+        throw XCTSkip("stopping after a failed wait")
+    }
+
+    func keys(_ target: String, _ keys: String..., literal: Bool = false) throws {
+        try tmux(["send-keys", "-t", target] + (literal ? ["-l"] : []) + keys)
+    }
+
+    func testCodesThreeTurnsUndoesOneQuitsAndResumes() throws {
+        let h = try CLIHarness()
+        try h.setUpProject()
+        let moderatorTurns = try h.run(["excerpts", "--group", "FG1", "--speaker", "Moderator", "--format", "csv"]).stdout.split(separator: "\n").count - 1
+        let total = 98 - moderatorTurns
+        let command = "\(CLIHarness.binary.path) code --interactive --coder alice --group FG1 --blind --project \(h.project)"
+        let shell = "\(command); echo \"EXIT=$?\"; stty -a | tr ' ' '\\n' | grep -x -- '-\\{0,1\\}icanon'; sleep 120"
+        try tmux(["new-session", "-d", "-s", "first", "-x", "120", "-y", "40", shell])
+
+        var s = try waitFor("▶ FG1-0002", in: "first")
+        XCTAssertTrue(s.contains("FocusCode · coding as alice · FG1 · blind"), s)
+        XCTAssertTrue(s.contains("reviewed 0 of \(total) · excerpt 1 of \(total)"), s)
+        XCTAssertTrue(s.contains("Not reviewed yet."), s)
+        XCTAssertTrue(s.contains(" 2   Age diversity"), s)
+
+        // 1. By number: code 2, then on to the next turn.
+        try keys("first", "2", "Enter")
+        s = try waitFor("Applied: [2] Offender profiles/Age diversity", in: "first")
+        XCTAssertTrue(s.contains("reviewed 1 of \(total)"), s)
+        try keys("first", "Enter")
+        try waitFor("▶ FG1-0003", in: "first")
+
+        // 2. By name, typed ahead.
+        try keys("first", "/gend", literal: true)
+        s = try waitFor("apply name: gend", in: "first")
+        XCTAssertTrue(s.contains("▸ 3 Offender profiles/Gender"), s)
+        try keys("first", "Enter")
+        try waitFor("Applied: [3] Offender profiles/Gender", in: "first")
+        try keys("first", "s")
+        try waitFor("▶ FG1-0004", in: "first")
+
+        // 3. Reviewed, no code applies; then undo it.
+        try keys("first", "0")
+        s = try waitFor("Reviewed: no code applies.", in: "first")
+        XCTAssertTrue(s.contains("reviewed 3 of \(total)"), s)
+        try keys("first", "u")
+        s = try waitFor("Undone: none on FG1-0004.", in: "first")
+        XCTAssertTrue(s.contains("reviewed 2 of \(total)"), s)
+        XCTAssertTrue(s.contains("▶ FG1-0004"), s)
+        XCTAssertTrue(s.contains("Not reviewed yet."), s)
+
+        try keys("first", "q")
+        s = try waitFor("EXIT=0", in: "first")
+        XCTAssertTrue(s.contains("Coded as alice: reviewed 2 of \(total) excerpts in FG1. Run the same command to resume."), s)
+        XCTAssertTrue(s.contains("\nicanon"), "the terminal is back in line mode: \(s)")
+
+        XCTAssertEqual(try h.run(["codings", "export", "--coder", "alice"]).stdout, """
+            excerpt,coder,code,note,span_start,span_end
+            FG1-0002,alice,Offender profiles/Age diversity,,,
+            FG1-0003,alice,Offender profiles/Gender,,,
+
+            """)
+
+        // Resume: a new session starts at the first turn alice has not reviewed. Ctrl-C still restores the terminal.
+        try tmux(["new-session", "-d", "-s", "second", "-x", "100", "-y", "30", shell])
+        s = try waitFor("▶ FG1-0004", in: "second")
+        XCTAssertTrue(s.contains("reviewed 2 of \(total) · excerpt 3 of \(total)"), s)
+        XCTAssertTrue(s.contains("Resuming at the first excerpt you have not reviewed."), s)
+        try keys("second", "n")
+        try waitFor("\nnote:", in: "second")
+        try keys("second", "Escape")
+        try keys("second", "C-c")
+        s = try waitFor("EXIT=130", in: "second")
+        XCTAssertTrue(s.contains("\nicanon"), "Ctrl-C restored the terminal: \(s)")
+        XCTAssertEqual(try h.run(["codings", "export", "--coder", "alice"]).stdout.split(separator: "\n").count, 3)
+    }
+}
