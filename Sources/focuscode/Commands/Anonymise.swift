@@ -7,10 +7,7 @@ extension FocusCode {
         static let configuration = CommandConfiguration(
             abstract: "Review, decide on and count the identifiers replaced at import; re-identify with the key file.",
             discussion: """
-                Identifiers are replaced when transcripts are imported (see 'focuscode import --help').
-                These commands deal with what comes after: the review list of candidates the detectors
-                were unsure of, a person's decision on each (redact or keep, remembered for later
-                imports), the counts per document, and authorised re-identification with the key file.
+                Identifiers are replaced when transcripts are imported (see 'focuscode import --help'). These commands deal with what comes after: the review list of candidates the detectors were unsure of, a person's decision on each (redact or keep, remembered for later imports), the counts per document, and authorised re-identification with the key file.
 
                 Examples:
                   focuscode anonymise review
@@ -25,10 +22,7 @@ extension FocusCode {
             static let configuration = CommandConfiguration(
                 abstract: "List candidate identifiers left in the text, with a count and context, for a person to decide.",
                 discussion: """
-                    Candidates: capitalised words that are not ordinary English words (a name, a place, a
-                    unit), uncommon acronyms, codes mixing letters and digits, runs of six or more digits,
-                    @handles, full dates without a birth cue, and anything a detector would replace that
-                    was imported with --no-detect. Decide each with 'redact' or 'keep'.
+                    Candidates: capitalised words that are not ordinary English words (a name, a place, a unit), uncommon acronyms, codes mixing letters and digits, runs of six or more digits, @handles, full dates without a birth cue, and anything a detector would replace that was imported with --no-detect. Decide each with 'redact' or 'keep'.
 
                     Examples:
                       focuscode anonymise review
@@ -54,10 +48,7 @@ extension FocusCode {
             static let configuration = CommandConfiguration(
                 abstract: "Replace a text seen in an excerpt with a placeholder, everywhere in the project and in later imports.",
                 discussion: """
-                    The text must occur in the excerpt as a whole word (case does not matter). Every
-                    occurrence in every excerpt is replaced by one placeholder of the type given, the
-                    full-text index is rebuilt, and the decision is remembered (as a digest) so later
-                    imports replace it too. With a key file the original is added to it.
+                    The text must occur in the excerpt as a whole word (case does not matter). Every occurrence in every excerpt is replaced by one placeholder of the type given, the full-text index is rebuilt, and the decision is remembered (as a digest) so later imports replace it too. With a key file the original is added to it.
 
                     Examples:
                       focuscode anonymise redact FG1-0031 "Bridgend" --as PLACE
@@ -119,8 +110,7 @@ extension FocusCode {
             static let configuration = CommandConfiguration(
                 abstract: "Show an excerpt with its placeholders replaced by the originals (needs the project's key file).",
                 discussion: """
-                    For authorised checking only: the output holds the original identifiers. Each use is
-                    recorded in the audit log (the excerpt ID, not the text).
+                    For authorised checking only: the output holds the original identifiers. Each use is recorded in the audit log (the excerpt ID, not the text).
 
                     Examples:
                       focuscode anonymise reveal FG1-0031 --key ~/keys/study.key

@@ -9,12 +9,7 @@ extension FocusCode {
             discussion: """
                 Each speaker turn becomes an excerpt with a stable ID (FG1-0001, FG1-0002, …); speakers become participants known only by pseudonym (P01, P02, … in order of first appearance; moderators keep a role label). All files of one command are one transaction: if any file is bad, nothing is written. Importing the same file again changes nothing.
 
-                Anonymisation is on by default: speakers' names, e-mail addresses, phone numbers, URLs,
-                UK postcodes, NI numbers, dates of birth and vehicle registrations are replaced by
-                placeholders ([NAME-1], [EMAIL-2], …) before anything is stored; --names, --places,
-                --organisations and --patterns add your own lists. The way back (placeholder → original)
-                goes only to the key file given with --key; without one there is no way back.
-                'focuscode anonymise review' lists what the detectors were unsure of.
+                Anonymisation is on by default: speakers' names, e-mail addresses, phone numbers, URLs, UK postcodes, NI numbers, dates of birth and vehicle registrations are replaced by placeholders ([NAME-1], [EMAIL-2], …) before anything is stored; --names, --places, --organisations and --patterns add your own lists. The way back (placeholder → original) goes only to the key file given with --key; without one there is no way back. 'focuscode anonymise review' lists what the detectors were unsure of.
 
                 Examples:
                   focuscode import Fixtures/transcripts/FG1.docx --group FG1 --moderator Moderator
