@@ -26,21 +26,7 @@ final class AnonymiseCLITests: XCTestCase {
 
     @discardableResult
     func run(_ args: [String]) throws -> CLITests.Result {
-        let process = Process()
-        process.executableURL = CLITests.binary
-        process.arguments = args
-        process.currentDirectoryURL = dir
-        var environment = ProcessInfo.processInfo.environment
-        environment["FOCUSCODE_PROJECT"] = projectPath
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CLITests.Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        try runBinary(args, in: dir, environment: ["FOCUSCODE_PROJECT": projectPath])
     }
 
     func write(_ name: String, _ text: String) -> String {

@@ -34,22 +34,9 @@ final class CLITests: XCTestCase {
 
     @discardableResult
     func run(_ args: [String], env: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = args
-        process.currentDirectoryURL = dir
-        var environment = ProcessInfo.processInfo.environment
-        environment["FOCUSCODE_PROJECT"] = nil
-        for (k, v) in env { environment[k] = v }
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        var overrides: [String: String?] = ["FOCUSCODE_PROJECT": nil]
+        for (k, v) in env { overrides[k] = v }
+        return try runBinary(args, in: dir, environment: overrides)
     }
 
     func write(_ name: String, _ text: String) -> String {

@@ -3,11 +3,7 @@ import XCTest
 
 /// Runs the built binary in a temporary folder with a project of the two fixture groups (shared by the coding CLI tests).
 final class CLIHarness {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Result = CLITests.Result
 
     let dir: URL
     var project: String { dir.appendingPathComponent("p.sqlite").path }
@@ -24,24 +20,9 @@ final class CLIHarness {
     /// Runs `focuscode args…` with FOCUSCODE_PROJECT set to this harness's project, stdin from /dev/null.
     @discardableResult
     func run(_ args: [String], env: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = args
-        process.currentDirectoryURL = dir
-        var environment = ProcessInfo.processInfo.environment
-        environment["FOCUSCODE_PROJECT"] = project
-        environment["FOCUSCODE_CODER"] = nil
-        for (k, v) in env { environment[k] = v }
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        var overrides: [String: String?] = ["FOCUSCODE_PROJECT": project, "FOCUSCODE_CODER": nil]
+        for (k, v) in env { overrides[k] = v }
+        return try runBinary(args, in: dir, environment: overrides)
     }
 
     /// The rows of a listing run with `--format json`.

@@ -23,22 +23,7 @@ final class ExchangeCLITests: XCTestCase {
 
     @discardableResult
     func run(_ args: [String], _ executable: URL = CLITests.binary) throws -> CLITests.Result {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = args
-        process.currentDirectoryURL = dir
-        var environment = ProcessInfo.processInfo.environment
-        environment["FOCUSCODE_PROJECT"] = nil
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CLITests.Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        try runBinary(args, in: dir, environment: ["FOCUSCODE_PROJECT": nil], executable: executable)
     }
 
     func xmllint(_ schema: String, _ file: String) throws -> Int32 {

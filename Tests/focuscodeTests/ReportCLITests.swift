@@ -19,23 +19,7 @@ final class ReportCLITests: XCTestCase {
     }
 
     func run(_ args: [String]) throws -> CLITests.Result {
-        let process = Process()
-        process.executableURL = CLITests.binary
-        process.arguments = args
-        process.currentDirectoryURL = dir
-        var environment = ProcessInfo.processInfo.environment
-        environment["FOCUSCODE_PROJECT"] = projectPath
-        environment["COLUMNS"] = "120"
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CLITests.Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                               stderr: String(decoding: e, as: UTF8.self))
+        try runBinary(args, in: dir, environment: ["FOCUSCODE_PROJECT": projectPath, "COLUMNS": "120"])
     }
 
     /// init, import both transcripts and the attributes with the CLI; then the codebook and codings.
