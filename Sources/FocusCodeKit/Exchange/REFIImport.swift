@@ -417,6 +417,8 @@ public enum REFIImporter {
             try importNotes(db, root: root, users: users, places: sourcePlaces, report: &report)
             try AuditLog.record(db, actor: options.actor, action: "refi.import", objectKind: "project", objectRef: file,
                                 detail: "sources=\(report.sources.count) codes_created=\(report.codesCreated) codings_added=\(report.codingsAdded) problems=\(report.problems.count)")
+            // The preparer (anonymisation) writes its key file and bookkeeping with the same commit.
+            if !options.dryRun { try preparer.willCommit(db) }
         }
     }
 

@@ -45,7 +45,7 @@ extension FocusCode {
             commandName: "import-refi",
             abstract: "Import a REFI-QDA project (.qdpx, .qde: sources, codebook, users, codings) or codebook (.qdc).",
             discussion: """
-                Sources are split into speaker turns as 'focuscode import' does; each coded selection codes every excerpt it covers, narrowed to the part it covers. Positions should be Unicode code points, but some tools count UTF-16 units or count a CRLF line break as one: the reading that puts selections on word boundaries is used and reported per source. Users become coders (matched by ID, then name). Everything that cannot be mapped is listed. All of it is one transaction.
+                Sources are split into speaker turns as 'focuscode import' does; each coded selection codes every excerpt it covers, narrowed to the part it covers. Positions should be Unicode code points, but some tools count UTF-16 units or count a CRLF line break as one: the reading that puts selections on word boundaries is used and reported per source. Users become coders (matched by ID, then name). Everything that cannot be mapped is listed. All of it is one transaction. The sources' text is anonymised on the way in, as with 'focuscode import' (--names, --key, --no-detect …).
 
                 Examples:
                   focuscode import-refi other-tool.qdpx
@@ -71,9 +71,18 @@ extension FocusCode {
         @Option(name: .long, help: "Output format: table or json.")
         var format: OutputFormat = .table
 
+        @OptionGroup(title: "Anonymisation (on by default, as for 'focuscode import')")
+        var anonymisation: AnonymisationImportOptions
+
+        func validate() throws {
+            try anonymisation.validate()
+        }
+
         func run() throws {
             let opened = try project.open()
-            var preparer = PassThroughPreparer()
+            // Sources from other tools go through the same anonymisation as any import. Codings stay on
+            // their turns; a span inside a turn whose text was shortened by a placeholder is clamped.
+            var preparer = try Anonymiser(project: opened, options: try anonymisation.options(), writing: !dryRun)
             let report = try REFIImporter.importFile(URL(fileURLWithPath: file), into: opened,
                                                      options: REFIImportOptions(group: group, defaultCoder: coder, dryRun: dryRun),
                                                      preparer: &preparer)
