@@ -212,7 +212,7 @@ func benchImport() throws {
         | what | wall time | CPU time (user+sys) | peak memory |
         |---|---|---|---|
         | baseline: sqlite3 `.import` + FTS5 `'rebuild'` | \(f(baseline.seconds)) s | \(f(baseline.cpuSeconds)) s | \(f(baseline.peakMB, 0)) MB |
-        | `focuscode import` (read, parse, pseudonymise, store, index) | \(f(ours.seconds)) s | \(f(ours.cpuSeconds)) s | \(f(ours.peakMB, 0)) MB |
+        | `focuscode import --no-detect` (read, parse, pseudonymise, store, index) | \(f(ours.seconds)) s | \(f(ours.cpuSeconds)) s | \(f(ours.peakMB, 0)) MB |
         | ratio (target ≤ 1.3×; memory ≤ 150 MB) | \(f(ratio, 2))× | \(f(ours.cpuSeconds / baseline.cpuSeconds, 2))× | |
 
         ## Full-text search over \(turns) excerpts (median of 20, top 20 by bm25)
