@@ -39,9 +39,9 @@ public struct AgreementCSVInput: Sendable {
                 codes: AgreementInputFile? = nil, exclusive: Bool = false) throws {
         // Names are interned as they are read (one hash per field, none when a name repeats the row
         // before), straight into the dataset's cells: a million-row file is read in well under a second.
-        var unitNames = NameIndex(fixed: try units.map { try Self.list($0, column: ["unit", "excerpt"]) })
-        var coderNames = NameIndex(fixed: try coders.map { try Self.list($0, column: ["coder"]) })
-        var codeNames = NameIndex(fixed: try codes.map { try Self.list($0, column: ["code"]) })
+        var unitNames = Interner(fixed: try units.map { try Self.list($0, column: ["unit", "excerpt"]) }, kind: "unit")
+        var coderNames = Interner(fixed: try coders.map { try Self.list($0, column: ["coder"]) }, kind: "coder")
+        var codeNames = Interner(fixed: try codes.map { try Self.list($0, column: ["code"]) }, kind: "code")
 
         var unitOf: [Int32] = [], coderOf: [Int32] = [], codeOf: [Int32] = []
         // With --exclusive, the first code each coder gave each unit (and where), to name the line of a second one.
@@ -198,37 +198,5 @@ public struct AgreementCSVInput: Sendable {
             items.append(item)
         }
         return items
-    }
-}
-
-/// Names to dense indices in order of first appearance; with a fixed list, other names are refused (nil).
-private struct NameIndex {
-    private(set) var names: [String]
-    private var index: [String: Int32] = [:]
-    private let isFixed: Bool
-    // Long-form files are sorted by unit or coder, so the previous hit is checked before hashing.
-    private var lastName = ""
-    private var lastIndex: Int32 = -1
-
-    init(fixed: [String]?) {
-        names = fixed ?? []
-        isFixed = fixed != nil
-        for (i, name) in names.enumerated() { index[name] = Int32(i) }
-    }
-
-    mutating func index(of name: String) -> Int32? {
-        if lastIndex >= 0 && name == lastName { return lastIndex }
-        let found: Int32
-        if let existing = index[name] {
-            found = existing
-        } else {
-            guard !isFixed else { return nil }
-            found = Int32(names.count)
-            names.append(name)
-            index[name] = found
-        }
-        lastName = name
-        lastIndex = found
-        return found
     }
 }

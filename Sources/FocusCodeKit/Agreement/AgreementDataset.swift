@@ -184,8 +184,9 @@ extension ReliabilityMatrix {
     }
 }
 
-/// Maps names to dense indices; with a fixed list, unknown names are refused.
-private struct Interner {
+/// Maps names to dense indices in order of first appearance; with a fixed list, unknown names are
+/// refused. Shared by the record-based dataset and the streaming CSV input.
+struct Interner {
     private(set) var names: [String]
     private var index: [String: Int32]
     private let isFixed: Bool
