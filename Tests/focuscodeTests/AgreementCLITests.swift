@@ -178,22 +178,6 @@ final class AgreementCLITests: XCTestCase {
         XCTAssertTrue(try cli.run(["reconcile", "--help"]).stdout.contains("focuscode reconcile --coders coder_a,coder_b --rule majority"))
     }
 
-    /// The demo loads both fixture coders and shows their agreement per theme and the theme table.
-    func testDemoShowsAgreementAndTheThemeTable() throws {
-        let r = try cli.run(["demo", "--project", dir("demo.sqlite")])
-        XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertTrue(r.stdout.contains("Inter-coder agreement: coder_a and coder_b, per theme"), r.stdout)
-        // Offender profiles, rolled up: 21 both, 2 coder_b only, 109 neither → κ = 4578/4842 ≈ 0.945.
-        let line = r.stdout.split(separator: "\n").first { $0.hasPrefix("code:Offender profiles ") }
-        XCTAssertNotNil(line)
-        XCTAssertTrue(line?.contains("0.985 [") ?? false, String(line ?? ""))
-        XCTAssertTrue(line?.contains("0.945 [") ?? false, String(line ?? ""))
-        XCTAssertTrue(r.stdout.contains("FG1-0057 (P03, 4 codes)"))
-        let theme = r.stdout.split(separator: "\n").first { $0.hasPrefix("Offender profiles ") && $0.contains("%") }
-        XCTAssertEqual(theme.map { $0.split(separator: " ", omittingEmptySubsequences: true).suffix(15).joined(separator: " ") },
-                       "14 17.3% 6 of 6 9 17.6% 2 of 2 23 17.4% 8 of 8")
-    }
-
     private func dir(_ name: String) -> String { cli.dir.appendingPathComponent(name).path }
 }
 

@@ -146,15 +146,6 @@ final class CLITests: XCTestCase {
         }
     }
 
-    func testDemoRunsOnTheBundledFixtures() throws {
-        let r = try run(["demo", "--project", dir.appendingPathComponent("demo.sqlite").path])
-        XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertTrue(r.stdout.contains("Imported FG1.docx (docx) into FG1"))
-        XCTAssertTrue(r.stdout.contains("Imported FG2.vtt (webvtt) into FG2"))
-        XCTAssertTrue(r.stdout.contains("Imported attributes for 8 participants"))
-        for p in ["P01", "P06", "P07", "P08", "Moderator"] { XCTAssertTrue(r.stdout.contains(p), p) }
-    }
-
     /// Two writers at once: the second waits; if the first holds on too long it stops with a clear message.
     func testSecondWriterWaitsThenGetsAClearMessage() throws {
         XCTAssertEqual(try run(["init"]).status, 0)
