@@ -39,7 +39,7 @@ public enum AnonymisationError: CategorisedError, Equatable {
         case .wrongKeyFile(let path):
             return "\(path) is not the key file of this project; use the key file that was created for it."
         case .otherKeyFile(let path):
-            return "this project already has a key file, and \(path) is a new one; pass the project's existing key file."
+            return "there is no key file at \(path), and this project already has one (a second cannot be started); pass the path of the project's key file."
         case .keyFileUnwritable(let path, let reason):
             return "cannot write the key file \(path): \(reason)."
         case .invalidKind(let kind):

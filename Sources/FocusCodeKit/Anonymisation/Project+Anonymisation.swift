@@ -196,6 +196,7 @@ extension Project {
     /// An excerpt (with `context` turns around it) as it read before anonymisation, for authorised
     /// checking: placeholders are replaced by the originals from the project's key file.
     public func reveal(ref: String, keyPath: String, context: Int = 0, actor: String? = nil) throws -> [ExcerptView] {
+        guard FileManager.default.fileExists(atPath: keyPath) else { throw ProjectError.fileMissing(path: keyPath) }
         let state = try read { db in try AnonymisationState.load(db) }
         guard state.binding != nil else { throw AnonymisationError.wrongKeyFile(path: keyPath) }
         guard let key = try KeyContext.resolve(path: keyPath, state: state, projectPath: path, writing: false, force: true), !key.isNew else {

@@ -56,6 +56,13 @@ public enum ProjectError: CategorisedError, Equatable {
         }
     }
 
+    /// A system message as a clause inside ours: without its closing full stop.
+    static func clause(_ reason: String) -> String {
+        var r = reason.trimmingCharacters(in: .whitespaces)
+        while r.hasSuffix(".") { r.removeLast() }
+        return r
+    }
+
     public var errorDescription: String? {
         switch self {
         case .projectMissing(let p):
@@ -63,7 +70,7 @@ public enum ProjectError: CategorisedError, Equatable {
         case .projectExists(let p):
             return "a file already exists at \(p); choose another --project path or remove it first."
         case .cannotCreate(let p, let reason):
-            return "cannot create \(p): \(reason)."
+            return "cannot create \(p): \(Self.clause(reason))."
         case .notAProject(let p, let reason):
             return "\(p) is not a FocusCode project (\(reason)); check the --project path."
         case .newerSchema(let p, let m):
@@ -71,7 +78,7 @@ public enum ProjectError: CategorisedError, Equatable {
         case .fileMissing(let p):
             return "\(p): no such file; check the path."
         case .unreadable(let p, let reason):
-            return "\(p): cannot read the file (\(reason))."
+            return "\(p): cannot read the file (\(Self.clause(reason)))."
         case .invalidGroupName(let g):
             return "invalid group name '\(g)': use 1–32 letters, digits or '_' (e.g. FG1); it becomes part of excerpt IDs."
         case .unknownGroup(let g):

@@ -120,6 +120,11 @@ final class AnonymiserTests: XCTestCase {
         XCTAssertThrowsError(try importText("C: x.\nD: y.\n", name: "c.txt", group: "FG3", options: AnonymisationOptions(keyPath: keyDir.path("new.key")))) { error in
             XCTAssertEqual(error as? AnonymisationError, .otherKeyFile(path: keyDir.path("new.key")))
         }
+        // A mistyped key path is a missing file (exit 66), not a reason to start a second key.
+        XCTAssertThrowsError(try project.reveal(ref: "FG1-0001", keyPath: keyDir.path("typo.key"))) { error in
+            XCTAssertEqual(error as? ProjectError, .fileMissing(path: keyDir.path("typo.key")))
+        }
+        XCTAssertTrue(AnonymisationError.otherKeyFile(path: "k").errorDescription?.hasPrefix("there is no key file at k") ?? false)
         let garbage = keyDir.write("garbage.key", "{\"format\": \"something else\"}")
         XCTAssertThrowsError(try project.reveal(ref: "FG1-0001", keyPath: garbage.path)) { error in
             XCTAssertEqual(error as? AnonymisationError, .notAKeyFile(path: garbage.path))
