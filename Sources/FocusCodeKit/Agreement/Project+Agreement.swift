@@ -132,7 +132,8 @@ public enum AgreementProjectError: CategorisedError, Equatable {
 
     public var category: ErrorCategory {
         switch self {
-        case .emptyCodebook, .noCoders: return .badData
+        // A name the project does not have is bad data (65), as for excerpts, groups and participants.
+        case .emptyCodebook, .noCoders, .unknownCoder, .unknownCode, .ambiguousCode: return .badData
         default: return .usage
         }
     }

@@ -19,10 +19,10 @@ public enum CodebookError: CategorisedError, Equatable {
 
     public var category: ErrorCategory {
         switch self {
-        case .unknownCode, .ambiguousCode, .invalidName, .duplicateName, .unknownParent, .invalidColour, .invalidId,
-             .moveIntoItself, .mergeIntoItself, .unsupportedFormat:
+        case .invalidName, .duplicateName, .invalidColour, .invalidId, .moveIntoItself, .mergeIntoItself, .unsupportedFormat:
             return .usage
-        case .duplicateId, .mergeChildClash, .retired, .badFile:
+        // A name or ID the project does not have is bad data (65), as for excerpts, groups and participants.
+        case .unknownCode, .ambiguousCode, .unknownParent, .duplicateId, .mergeChildClash, .retired, .badFile:
             return .badData
         }
     }

@@ -58,9 +58,9 @@ final class AgreementCommandTests: XCTestCase {
         XCTAssertEqual(try run(["agreement", "--codes", "Offender profiles", "--group", "FG1", "--bootstrap", "200", "--seed", "7"]).stdout,
                        screen.stdout, "same seed, same intervals")
         let ambiguous = try run(["agreement", "--codes", "Isolation"])
-        XCTAssertEqual(ambiguous.status, 64)
+        XCTAssertEqual(ambiguous.status, 65)
         XCTAssertTrue(ambiguous.stderr.contains("give its path instead"), ambiguous.stderr)
-        XCTAssertEqual(try run(["agreement", "--coders", "coder_a,nobody"]).status, 64)
+        XCTAssertEqual(try run(["agreement", "--coders", "coder_a,nobody"]).status, 65)
     }
 
     func testDisagreementsListThroughTheBinary() throws {

@@ -126,7 +126,7 @@ final class ReconcileTests: XCTestCase {
             XCTAssertEqual($0 as? ReconcileError, .preferredNotChosen(name: "cy", coders: ["ann", "ben"]))
         }
         XCTAssertThrowsError(try project.reconcile(coders: ["ann", "zed"], rule: .union)) {
-            XCTAssertEqual(($0 as? CategorisedError)?.category, .usage)
+            XCTAssertEqual(($0 as? CategorisedError)?.category, .badData)
         }
         XCTAssertThrowsError(try project.reconcile(coders: ["ann", "consensus"], rule: .union))
         XCTAssertEqual(try project.count("codings"), 10, "nothing written")
