@@ -1,44 +1,17 @@
 import Foundation
 import GRDB
+import FocusCodeTestSupport
 import XCTest
 @testable import FocusCodeKit
 
-/// TEST-ONLY: puts the fixture codebook, codings and reviews into a project with plain SQL, so the
-/// agreement and reconcile code can be tested before the codebook and codings commands exist.
-/// It writes only what the v1 schema documents (codes, coders, codings, reviews).
+/// TEST-ONLY helpers for the agreement and reconcile tests: the fixture project (through the shared
+/// `FixtureData` loader, independent of the code under test) and small hand-made projects in plain SQL.
 enum AgreementFixtureLoader {
-    /// A project with FG1 and FG2 imported (moderator flagged), the fixture codebook, and the given coders' codings.
-    static func fixtureProject(in dir: TempDir, codings: [String] = ["coder_a.csv", "coder_b.csv"]) throws -> Project {
-        let project = try Project.create(at: dir.path("agreement.sqlite"))
-        var preparer = PassThroughPreparer()
-        let transcripts = StoreFixtures.root.appendingPathComponent("transcripts")
-        for (file, group) in [("FG1.docx", "FG1"), ("FG2.vtt", "FG2")] {
-            _ = try Importer.importFiles([transcripts.appendingPathComponent(file)], into: project,
-                                         options: ImportOptions(group: group, moderators: ["Moderator"]), preparer: &preparer)
-        }
-        try insertCodes(project, paths: fixtureCodePaths())
-        for file in codings {
-            let text = try String(contentsOf: StoreFixtures.root.appendingPathComponent("codings/\(file)"), encoding: .utf8)
-            try insertCodings(project, csv: text)
-        }
+    /// A project with FG1 and FG2 imported (moderator flagged), the fixture codebook, and coder_a's and coder_b's codings.
+    static func fixtureProject(in dir: TempDir) throws -> Project {
+        let project = try FixtureData.importTranscripts(into: dir.path("agreement.sqlite"))
+        try FixtureData.insertCodebookAndCodings(into: project, consensus: false)
         return project
-    }
-
-    /// The 6 themes and 22 subthemes of `Fixtures/codebook.yaml`, as paths in codebook order
-    /// (read from its `- name:` lines: two spaces of indent for a theme, six for a subtheme).
-    static func fixtureCodePaths() throws -> [String] {
-        let yaml = try String(contentsOf: StoreFixtures.root.appendingPathComponent("codebook.yaml"), encoding: .utf8)
-        var paths: [String] = []
-        var theme = ""
-        for line in yaml.split(separator: "\n") {
-            let name = { (prefix: String) -> String? in
-                guard line.hasPrefix(prefix) else { return nil }
-                return String(line.dropFirst(prefix.count)).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-            }
-            if let t = name("  - name: ") { theme = t; paths.append(t) }
-            if let s = name("      - name: ") { paths.append("\(theme)/\(s)") }
-        }
-        return paths
     }
 
     /// Inserts codes given as paths (parents before children); `exclusive` paths get `exclusive_children = 1`.
@@ -52,16 +25,6 @@ enum AgreementFixtureLoader {
                     INSERT INTO codes(uid, parent_id, name, exclusive_children, position, created_at) VALUES (?, ?, ?, ?, ?, 'now')
                     """, arguments: [UUID().uuidString, parent, parts.last!, exclusive.contains(path) ? 1 : 0, position])
                 idOfPath[path] = db.lastInsertedRowID
-            }
-        }
-    }
-
-    /// Inserts long-form codings (`excerpt,coder,code`; empty code = reviewed, none) and a review for every row.
-    static func insertCodings(_ project: Project, csv text: String) throws {
-        let records = try CSV.parse(text)
-        try project.write { db in
-            for record in records.dropFirst() {
-                try insert(db, excerpt: record.fields[0], coder: record.fields[1], code: record.fields[2].isEmpty ? nil : record.fields[2])
             }
         }
     }
