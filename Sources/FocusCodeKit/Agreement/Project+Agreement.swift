@@ -279,9 +279,6 @@ public struct AgreementExcerptInfo: Sendable, Equatable {
 }
 
 extension Project {
-    /// The reserved coder name that holds reconciled codings.
-    public static let consensusCoder = "consensus"
-
     /// Coders (other than `consensus`) with at least one review or coding, by name.
     public func codersWithCodings() throws -> [String] {
         try read { db in
@@ -290,7 +287,7 @@ extension Project {
                 WHERE name <> ? AND (EXISTS (SELECT 1 FROM reviews r WHERE r.coder_id = c.id)
                                      OR EXISTS (SELECT 1 FROM codings k WHERE k.coder_id = c.id))
                 ORDER BY name
-                """, arguments: [Self.consensusCoder])
+                """, arguments: [consensusCoder])
         }
     }
 
@@ -340,12 +337,12 @@ extension Project {
 
             // Coders: as asked, else all but consensus (those without data in scope are dropped below).
             let coderRows = try Row.fetchAll(db, sql: "SELECT id, name FROM coders ORDER BY name")
-            let raters = coderRows.filter { ($0["name"] as String) != Self.consensusCoder }
+            let raters = coderRows.filter { ($0["name"] as String) != consensusCoder }
             var coderNames: [String] = []
             var columnOfCoder = DenseIndex()
             if let wanted = scope.coders {
                 for name in wanted {
-                    if name == Self.consensusCoder { throw AgreementProjectError.consensusIsNotARater }
+                    if name == consensusCoder { throw AgreementProjectError.consensusIsNotARater }
                     guard let row = raters.first(where: { ($0["name"] as String) == name }) else {
                         throw AgreementProjectError.unknownCoder(name: name, known: raters.map { $0["name"] })
                     }

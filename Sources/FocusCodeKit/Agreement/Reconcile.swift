@@ -218,7 +218,7 @@ extension Project {
                 }
                 if tie { unresolved.append(ref) }
             }
-            try AuditLog.record(db, actor: actor, action: "reconcile", objectKind: "coder", objectRef: Self.consensusCoder,
+            try AuditLog.record(db, actor: actor, action: "reconcile", objectKind: "coder", objectRef: consensusCoder,
                                 detail: "rule=\(ruleName) coders=\(coders.joined(separator: ",")) excerpts=\(state.eligible.count) codings=\(written) unresolved=\(unresolved.count) replaced=\(existing.count)")
             return ReconcileSummary(rule: ruleName, coders: coders, excerpts: state.eligible.count, codings: written,
                                     decisions: decisions, unresolved: unresolved,
@@ -330,7 +330,7 @@ extension Project {
         guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM excerpts WHERE ref = ?", arguments: [ref]) else {
             throw ProjectError.unknownExcerpt(ref)
         }
-        return (id, try consensusCoderId(db))
+        return (id, try Self.consensusCoderId(db))
     }
 
     static func reconcileExcerptInfo(_ db: Database, ids: [Int64]) throws -> [Int64: AgreementExcerptInfo] {
@@ -368,14 +368,14 @@ struct ReconcileState {
         self.coders = coders
         tree = try CodebookTree(db)
         var coderColumn: [Int64: Int] = [:]
-        let known = try Row.fetchAll(db, sql: "SELECT id, name FROM coders WHERE name <> ? ORDER BY name", arguments: [Project.consensusCoder])
+        let known = try Row.fetchAll(db, sql: "SELECT id, name FROM coders WHERE name <> ? ORDER BY name", arguments: [consensusCoder])
         for (i, name) in coders.enumerated() {
             guard let row = known.first(where: { ($0["name"] as String) == name }) else {
                 throw AgreementProjectError.unknownCoder(name: name, known: known.map { $0["name"] })
             }
             coderColumn[row["id"]] = i
         }
-        let consensus = try Int64.fetchOne(db, sql: "SELECT id FROM coders WHERE name = ?", arguments: [Project.consensusCoder])
+        let consensus = try Int64.fetchOne(db, sql: "SELECT id FROM coders WHERE name = ?", arguments: [consensusCoder])
         var groupFilter = ""
         var arguments: StatementArguments = []
         if !groups.isEmpty {
@@ -428,7 +428,7 @@ struct ReconcileState {
     }
 
     func clearConsensus(_ db: Database, excerpt e: Int) throws {
-        guard let consensus = try Int64.fetchOne(db, sql: "SELECT id FROM coders WHERE name = ?", arguments: [Project.consensusCoder]) else { return }
+        guard let consensus = try Int64.fetchOne(db, sql: "SELECT id FROM coders WHERE name = ?", arguments: [consensusCoder]) else { return }
         try db.execute(sql: "DELETE FROM codings WHERE excerpt_id = ? AND coder_id = ?", arguments: [ids[e], consensus])
         try db.execute(sql: "DELETE FROM reviews WHERE excerpt_id = ? AND coder_id = ?", arguments: [ids[e], consensus])
     }

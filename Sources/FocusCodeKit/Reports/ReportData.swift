@@ -94,7 +94,6 @@ struct ReportData: Sendable {
     /// Excerpt row id → dense participant index; -1 for no speaker.
     var excerptParticipant: [Int32]
 
-    static let consensusCoder = "consensus"
 
     /// Excerpts a report counts: every excerpt, less moderators' unless `includeModerator`.
     func eligibleExcerpts(includeModerator: Bool) -> ExcerptBitset {
@@ -126,7 +125,7 @@ struct ReportData: Sendable {
             guard !coders.isEmpty else { throw ReportError.noCodings }
             guard coders.count == 1 else { throw ReportError.selectionNeeded(coders: names) }
             let only = coders[0]
-            if only.name == Self.consensusCoder {
+            if only.name == consensusCoder {
                 return ([only], SelectionSummary(kind: "consensus", coders: [only.name], defaulted: true,
                                                  text: "the consensus coding (the project's only coder)"))
             }
@@ -134,15 +133,15 @@ struct ReportData: Sendable {
                                              text: "\(only.name)'s codings (the project's only coder)"))
         case .coder(let name):
             guard let coder = coders.first(where: { $0.name == name }) else { throw ReportError.unknownCoder(name, coders: names) }
-            if name == Self.consensusCoder {
+            if name == consensusCoder {
                 return ([coder], SelectionSummary(kind: "consensus", coders: [name], defaulted: false, text: "the consensus coding"))
             }
             return ([coder], SelectionSummary(kind: "coder", coders: [name], defaulted: false, text: "\(name)'s codings"))
         case .consensus:
-            guard let coder = coders.first(where: { $0.name == Self.consensusCoder }) else { throw ReportError.noConsensus(coders: names) }
+            guard let coder = coders.first(where: { $0.name == consensusCoder }) else { throw ReportError.noConsensus(coders: names) }
             return ([coder], SelectionSummary(kind: "consensus", coders: [coder.name], defaulted: false, text: "the consensus coding"))
         case .union:
-            let people = coders.filter { $0.name != Self.consensusCoder }
+            let people = coders.filter { $0.name != consensusCoder }
             guard !people.isEmpty else { throw coders.isEmpty ? ReportError.noCodings : ReportError.noCodersForUnion }
             let list = people.map(\.name).joined(separator: ", ")
             return (people, SelectionSummary(kind: "union", coders: people.map(\.name), defaulted: false,

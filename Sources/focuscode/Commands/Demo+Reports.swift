@@ -8,7 +8,7 @@ extension FocusCode.Demo {
         Console.out("\n" + Console.bold("Reports: the study's theme table by group"))
         let coders = try project.coderNames()
         // The reconciled coding when there is one; else the only coder; else every coder together.
-        let selection: CodingSelection? = coders.contains("consensus") ? .consensus : (coders.count > 1 ? .union : nil)
+        let selection: CodingSelection? = coders.contains(consensusCoder) ? .consensus : (coders.count > 1 ? .union : nil)
         let options = ReportOptions(selection: selection)
         let report: ThemeReport
         do {
