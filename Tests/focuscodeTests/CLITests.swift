@@ -1,15 +1,12 @@
+import FocusCodeTestSupport
 import Foundation
 import XCTest
 
 /// Runs the built `focuscode` binary end to end, as a user or a script would.
 final class CLITests: XCTestCase {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Result = BinaryResult
 
-    static var binary: URL { Bundle.main.bundleURL.appendingPathComponent("focuscode") }
+    static var binary: URL { focuscodeBinary }
     static var fixtures: URL {
         var url = URL(fileURLWithPath: #filePath)
         while url.path != "/" {

@@ -1,3 +1,4 @@
+import FocusCodeTestSupport
 import Foundation
 import XCTest
 

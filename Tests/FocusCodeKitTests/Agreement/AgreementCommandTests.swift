@@ -1,3 +1,4 @@
+import FocusCodeTestSupport
 import Foundation
 import GRDB
 import XCTest
@@ -6,9 +7,7 @@ import XCTest
 /// `focuscode agreement` and `focuscode reconcile` on the fixture project, through the built binary
 /// (here rather than in focuscodeTests because the project is filled by the test-only loader).
 final class AgreementCommandTests: XCTestCase {
-    struct Result { var status: Int32; var stdout: String; var stderr: String }
-
-    static var binary: URL { Bundle.main.bundleURL.appendingPathComponent("focuscode") }
+    static var binary: URL { focuscodeBinary }
 
     var dir: TempDir!
     var project: Project!
@@ -20,24 +19,8 @@ final class AgreementCommandTests: XCTestCase {
     }
 
     @discardableResult
-    func run(_ args: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = args
-        process.currentDirectoryURL = dir.url
-        var environment = ProcessInfo.processInfo.environment
-        environment["FOCUSCODE_PROJECT"] = project.path
-        environment["FOCUSCODE_CODER"] = "supervisor"
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    func run(_ args: [String]) throws -> BinaryResult {
+        try runBinary(args, in: dir.url, environment: ["FOCUSCODE_PROJECT": project.path, "FOCUSCODE_CODER": "supervisor"])
     }
 
     func testProjectModeCSVHasTheHandCheckedKappaAndIsReproducible() throws {
