@@ -96,7 +96,7 @@ final class CodingCLITests: XCTestCase {
         XCTAssertEqual(try h.run(["code", "FG1-0007", "Offender profiles/Isolation"]).stderr,
                        "focuscode: error: name the coder with --coder NAME or the FOCUSCODE_CODER environment variable.\n")
         XCTAssertEqual(try h.run(["code", "FG1-0007", "offender profiles/isolation", "--coder", "alice", "--span", "0:20", "--note", "a, b"]).stdout,
-                       "FG1-0007: applied Offender profiles/Isolation as alice.\n")
+                       "FG1-0007: applied Offender profiles/Isolation to characters 0:20 as alice.\n")
         XCTAssertEqual(try h.run(["code", "FG1-0009", "Role of policing"], env: ["FOCUSCODE_CODER": "alice"]).status, 0)
         XCTAssertEqual(try h.run(["code", "FG1-0008", "--none", "--coder", "alice"]).stdout, "FG1-0008: reviewed by alice, no code applied.\n")
         let refused = try h.run(["code", "FG1-0007", "--none", "--coder", "alice"])
@@ -165,14 +165,14 @@ final class CodingCLITests: XCTestCase {
                        ["excerpt,speaker,", "FG1-0083,P03,no,", "FG1-0085,P02,no,", "FG1-0086,P06,no,"])
         XCTAssertTrue(preview.stdout.contains("Nobody has **trained** us"))
         XCTAssertEqual(preview.stderr, "Preview: 3 matching excerpts; 3 would be coded Role of policing/Training needs as auto. Nothing was written.\n")
-        XCTAssertEqual(try h.run(["codings", "--format", "csv"]).stdout, "excerpt,coder,code,span,note\n")
+        XCTAssertEqual(try h.run(["codings", "export"]).stdout, "excerpt,coder,code,note,span_start,span_end\n")
         let noYes = try h.run(args)
         XCTAssertEqual(noYes.status, 64)
         XCTAssertTrue(noYes.stderr.contains("pass --yes"), noYes.stderr)
-        XCTAssertEqual(try h.run(["codings", "--format", "csv"]).stdout, "excerpt,coder,code,span,note\n")
+        XCTAssertEqual(try h.run(["codings", "export"]).stdout, "excerpt,coder,code,note,span_start,span_end\n")
         let applied = try h.run(args + ["--yes"])
         XCTAssertEqual(applied.status, 0)
-        XCTAssertTrue(applied.stderr.hasSuffix("Applied Role of policing/Training needs to 3 excerpts as auto.\n"), applied.stderr)
+        XCTAssertTrue(applied.stderr.hasSuffix("Applied Role of policing/Training needs to 3 passages in 3 excerpts as auto.\n"), applied.stderr)
         XCTAssertEqual(try h.jsonRows(["excerpts", "--code", "Role of policing", "--coder", "auto"]).map { $0["excerpt"] as? String },
                        ["FG1-0083", "FG1-0085", "FG1-0086"])
         XCTAssertEqual(try h.run(["autocode", "--query", "training", "--regex", "x", "--code", "Role of policing", "--coder", "auto"]).status, 64)

@@ -56,8 +56,8 @@ final class ExchangeCLITests: XCTestCase {
         let imported = try run(["import-refi", "study.qdpx", "--project", "other.sqlite"])
         XCTAssertEqual(imported.status, 0, imported.stderr)
         XCTAssertTrue(imported.stdout.contains("fg.txt → FG1 (new, 3 excerpts from FG1-0001): 1 selections, positions read as Unicode code points"), imported.stdout)
-        XCTAssertEqual(try run(["codings", "--project", "other.sqlite", "--format", "csv"]).stdout,
-                       "excerpt,coder,code,span,note\nFG1-0002,ann,Policing/Workload,13:21,\n")
+        XCTAssertEqual(try run(["codings", "export", "--project", "other.sqlite"]).stdout,
+                       "excerpt,coder,code,note,span_start,span_end\nFG1-0002,ann,Policing/Workload,,13,21\n")
 
         let vendor = Self.packageRoot.appendingPathComponent("Fixtures/refi/nvivo-like.qdpx").path
         let nvivo = try run(["import-refi", vendor, "--project", "other.sqlite", "--group", "FG9", "--format", "json"])
@@ -72,18 +72,18 @@ final class ExchangeCLITests: XCTestCase {
         let split = try run(["team", "split", "--coders", "coder_a,coder_b", "--out", "copies"])
         XCTAssertEqual(split.status, 0, split.stderr)
         // A copy is set to its coder: the default, and the only one allowed.
-        XCTAssertEqual(try run(["code", "FG1-0003", "Policing", "--project", "copies/coder_a.sqlite"]).stdout, "FG1-0003: applied Policing as coder_a.\n")
+        XCTAssertEqual(try run(["code", "FG1-0003", "Policing", "--project", "copies/coder_a.sqlite"]).stdout, "FG1-0003: applied Policing to the whole turn as coder_a.\n")
         let wrong = try run(["code", "FG1-0002", "Policing", "--coder", "coder_b", "--project", "copies/coder_a.sqlite"])
         XCTAssertEqual(wrong.status, 64)
         XCTAssertTrue(wrong.stderr.contains("coder_a's blind copy"), wrong.stderr)
-        XCTAssertEqual(try run(["codings", "--project", "copies/coder_b.sqlite", "--format", "csv"]).stdout, "excerpt,coder,code,span,note\n", "blind")
+        XCTAssertEqual(try run(["codings", "export", "--project", "copies/coder_b.sqlite"]).stdout, "excerpt,coder,code,note,span_start,span_end\n", "blind")
         let merge = try run(["team", "merge", "copies/coder_a.sqlite", "copies/coder_b.sqlite"])
         XCTAssertEqual(merge.status, 0, merge.stderr)
         XCTAssertTrue(merge.stdout.contains("coder_a.sqlite (coder_a): 1 codings added"), merge.stdout)
         let again = try run(["team", "merge", "copies/coder_a.sqlite", "copies/coder_b.sqlite"])
         XCTAssertTrue(again.stdout.contains("Nothing new"), again.stdout)
-        XCTAssertEqual(try run(["codings", "--format", "csv"]).stdout,
-                       "excerpt,coder,code,span,note\nFG1-0002,ann,Policing/Workload,13:21,\nFG1-0003,coder_a,Policing,,\n")
+        XCTAssertEqual(try run(["codings", "export"]).stdout,
+                       "excerpt,coder,code,note,span_start,span_end\nFG1-0002,ann,Policing/Workload,,13,21\nFG1-0003,coder_a,Policing,,,\n")
 
         // A conflict without --prefer (and no terminal to ask) merges nothing and says how to choose.
         XCTAssertEqual(try run(["codebook", "rename", "Policing", "Role of police", "--project", "copies/coder_a.sqlite"]).status, 0)

@@ -206,9 +206,8 @@ extension Project {
                                               preferredApplied: preferred.map { appliers.contains($0) } ?? false)
                     tie = tie || outcome.tie
                     if outcome.applied {
-                        try db.execute(sql: "INSERT INTO codings(excerpt_id, code_id, coder_id, created_at) VALUES (?, ?, ?, ?)",
-                                       arguments: [state.ids[e], code, consensus, now])
-                        written += 1
+                        written += try Self.copyPassages(db, excerptId: state.ids[e], codeId: code,
+                                                         from: appliers.map { state.coderIds[$0] }, to: consensus, at: now)
                     }
                     let path = state.tree.node(code)?.path ?? String(code)
                     decisions.append(ReconcileDecision(excerpt: ref, code: path, appliedBy: appliers.map { coders[$0] },
@@ -247,8 +246,9 @@ extension Project {
 
     /// Writes one excerpt's consensus (a review and the given codes) in one transaction, with its decisions in the audit log.
     /// Refuses if the excerpt has a consensus already.
+    /// The consensus takes the passages of `codes` that `coders` applied (all coders' when empty), exact duplicates once.
     public func writeConsensus(excerpt ref: String, codes: [String], decisions: [(code: String, applied: Bool)],
-                               rule: String, actor: String? = nil) throws {
+                               rule: String, coders: [String] = [], actor: String? = nil) throws {
         try write { db in
             let (excerptId, consensus) = try Self.consensusTarget(db, ref: ref)
             let taken = try Bool.fetchOne(db, sql: """
@@ -263,8 +263,7 @@ extension Project {
                 guard let node = tree.nodes.first(where: { $0.path == path }) else {
                     throw AgreementProjectError.unknownCode(spec: path, themes: tree.nodes.filter { $0.depth == 1 }.map(\.name))
                 }
-                try db.execute(sql: "INSERT INTO codings(excerpt_id, code_id, coder_id, created_at) VALUES (?, ?, ?, ?)",
-                               arguments: [excerptId, node.id, consensus, now])
+                try Self.copyPassages(db, excerptId: excerptId, codeId: node.id, from: try Self.coderIds(db, coders), to: consensus, at: now)
             }
             for decision in decisions {
                 try AuditLog.record(db, actor: actor, action: "reconcile.decide", objectKind: "coding", objectRef: ref,
@@ -278,10 +277,11 @@ extension Project {
     }
 
     /// Writes the consensus of excerpts where the coders agree completely (their common codes), in one transaction.
-    public func writeAgreedConsensus(_ excerpts: [ReconcileExcerpt], actor: String? = nil) throws {
+    public func writeAgreedConsensus(_ excerpts: [ReconcileExcerpt], coders: [String] = [], actor: String? = nil) throws {
         guard !excerpts.isEmpty else { return }
         try write { db in
             let tree = try CodebookTree(db)
+            let from = try Self.coderIds(db, coders)
             let consensus = try Self.consensusCoderId(db)
             let now = Clock.nowString()
             for excerpt in excerpts {
@@ -291,8 +291,7 @@ extension Project {
                 try db.execute(sql: "INSERT OR IGNORE INTO reviews(excerpt_id, coder_id, reviewed_at) VALUES (?, ?, ?)", arguments: [id, consensus, now])
                 for path in excerpt.agreed {
                     guard let node = tree.nodes.first(where: { $0.path == path }) else { continue }
-                    try db.execute(sql: "INSERT OR IGNORE INTO codings(excerpt_id, code_id, coder_id, created_at) VALUES (?, ?, ?, ?)",
-                                   arguments: [id, node.id, consensus, now])
+                    try Self.copyPassages(db, excerptId: id, codeId: node.id, from: from, to: consensus, at: now)
                 }
                 try AuditLog.record(db, actor: actor, action: "reconcile.decide", objectKind: "excerpt", objectRef: excerpt.ref,
                                     detail: "rule=interactive decision=as-agreed codes=\(excerpt.agreed.count)")
@@ -308,6 +307,32 @@ extension Project {
             try db.execute(sql: "DELETE FROM reviews WHERE excerpt_id = ? AND coder_id = ?", arguments: [excerptId, consensus])
             try AuditLog.record(db, actor: actor, action: "reconcile.undo", objectKind: "excerpt", objectRef: ref, detail: "rule=interactive")
         }
+    }
+
+    /// Gives the consensus coder the passages of a code that the given coders applied to one excerpt (their union, an
+    /// exact duplicate once, without the coders' notes); the whole turn when none of them has a passage of it.
+    /// Returns how many passages the consensus received.
+    @discardableResult
+    static func copyPassages(_ db: Database, excerptId: Int64, codeId: Int64, from coderIds: [Int64], to consensus: Int64,
+                             at now: String) throws -> Int {
+        let source = coderIds.isEmpty ? "coder_id <> \(consensus)" : "coder_id IN (\(coderIds.map(String.init).joined(separator: ",")))"
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO codings(uid, excerpt_id, code_id, coder_id, span_start, span_end, created_at)
+            SELECT \(Migrations.uuidSQL), excerpt_id, code_id, ?, span_start, span_end, ? FROM
+              (SELECT DISTINCT excerpt_id, code_id, span_start, span_end FROM codings WHERE excerpt_id = ? AND code_id = ? AND \(source)
+               ORDER BY span_start IS NOT NULL, span_start, span_end)
+            """, arguments: [consensus, now, excerptId, codeId])
+        var added = db.changesCount
+        if added == 0 {
+            added = try insertPassage(db, excerptId: excerptId, codeId: codeId, coderId: consensus, span: nil, note: nil,
+                                      createdAt: now, ignoreDuplicate: true) ? 1 : 0
+        }
+        return added
+    }
+
+    /// Row ids of named coders (unknown names are skipped: the walk that named them has checked them).
+    static func coderIds(_ db: Database, _ names: [String]) throws -> [Int64] {
+        try names.compactMap { try coderId(db, $0, create: false) }
     }
 
     static func checkReconcileCoders(_ coders: [String]) throws {
@@ -360,6 +385,8 @@ struct ReconcileState {
     var codes: [[Set<Int64>]] = []
     /// Whether the consensus coder already has a review or coding on the excerpt.
     var hasConsensus: [Bool] = []
+    /// The coders' row ids, by column.
+    var coderIds: [Int64] = []
     /// Excerpts every coder reviewed, and those only some did.
     var eligible: [Int] = []
     var partial: [Int] = []
@@ -374,6 +401,7 @@ struct ReconcileState {
                 throw AgreementProjectError.unknownCoder(name: name, known: known.map { $0["name"] })
             }
             coderColumn[row["id"]] = i
+            coderIds.append(row["id"])
         }
         let consensus = try Int64.fetchOne(db, sql: "SELECT id FROM coders WHERE name = ?", arguments: [consensusCoder])
         var groupFilter = ""

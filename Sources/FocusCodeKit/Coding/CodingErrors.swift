@@ -68,6 +68,11 @@ public enum CodingError: CategorisedError, Equatable {
     case reservedCoder(String)
     case unknownCoder(String)
     case badSpan(excerpt: String, span: String, reason: String)
+    case passageNotFound(excerpt: String, text: String)
+    case passageAmbiguous(excerpt: String, text: String, count: Int)
+    case occurrenceMissing(excerpt: String, text: String, occurrence: Int, count: Int)
+    case duplicatePassage(excerpt: String, code: String, coder: String, span: String)
+    case unknownPassage(String)
     case notApplied(excerpt: String, code: String, coder: String)
     case hasCodes(excerpt: String, coder: String, codes: [String])
     case exclusiveConflict(excerpt: String, code: String, existing: String, branch: String)
@@ -79,9 +84,10 @@ public enum CodingError: CategorisedError, Equatable {
 
     public var category: ErrorCategory {
         switch self {
-        case .missingCoder, .invalidCoderName, .reservedCoder, .badSpan, .needsTerminal, .needsConfirmation, .invalidPattern:
+        case .missingCoder, .invalidCoderName, .reservedCoder, .badSpan, .passageNotFound, .passageAmbiguous, .occurrenceMissing,
+             .needsTerminal, .needsConfirmation, .invalidPattern:
             return .usage
-        case .unknownCoder, .notApplied, .hasCodes, .exclusiveConflict, .invalidRows, .noNote:
+        case .unknownCoder, .notApplied, .duplicatePassage, .unknownPassage, .hasCodes, .exclusiveConflict, .invalidRows, .noNote:
             return .badData
         }
     }
@@ -98,6 +104,16 @@ public enum CodingError: CategorisedError, Equatable {
             return "no coder '\(n)' in this project; coders are created when they first code."
         case .badSpan(let e, let span, let reason):
             return "invalid span '\(span)' on \(e): \(reason). Write START:END in characters, end exclusive (e.g. 12:80)."
+        case .passageNotFound(let e, let text):
+            return "the text \"\(Self.quoted(text))\" is not in \(e) (matched exactly, case and spaces as written); check it with 'focuscode show \(e)' or give --span START:END."
+        case .passageAmbiguous(let e, let text, let count):
+            return "the text \"\(Self.quoted(text))\" occurs \(count) times in \(e); choose one with --occurrence N (1–\(count)) or give --span START:END."
+        case .occurrenceMissing(let e, let text, let occurrence, let count):
+            return "--occurrence \(occurrence): the text \"\(Self.quoted(text))\" occurs \(count) time\(count == 1 ? "" : "s") in \(e); choose 1–\(count)."
+        case .duplicatePassage(let e, let c, let coder, let span):
+            return "\(coder) has already coded \(span == "" ? "the whole turn" : "characters " + span) of \(e) with '\(c)'; a passage is coded once per code."
+        case .unknownPassage(let uid):
+            return "no passage '\(uid)' of this coder; list passage IDs with 'focuscode codings --excerpt ID --format csv'."
         case .notApplied(let e, let c, let coder):
             return "\(coder) has not applied '\(c)' to \(e); nothing to remove."
         case .hasCodes(let e, let coder, let codes):
@@ -118,5 +134,11 @@ public enum CodingError: CategorisedError, Equatable {
         case .invalidPattern(let p, let reason):
             return "invalid pattern '\(p)': \(reason)."
         }
+    }
+
+    /// A passage as typed by the user, shortened for a one-line message.
+    static func quoted(_ text: String) -> String {
+        let flat = text.replacingOccurrences(of: "\n", with: " ")
+        return flat.count > 40 ? String(flat.prefix(39)) + "…" : flat
     }
 }

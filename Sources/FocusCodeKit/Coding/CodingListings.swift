@@ -31,10 +31,15 @@ extension Listings {
         return Table(columns: [Column("field"), Column("value", wide: true)], rows: fields.map { [.text($0.0), Cell($0.1)] })
     }
 
-    /// Codings: excerpt, coder, code (empty for reviewed-with-none), span and note.
+    /// Codings, one row per passage: excerpt, coder, code (empty for reviewed-with-none), span (empty for the whole turn),
+    /// note, the passage's stable ID and the passage's text (empty for the whole turn).
     public static func codings(_ records: [CodingRecord]) -> Table {
-        Table(columns: [Column("excerpt"), Column("coder"), Column("code"), Column("span"), Column("note", wide: true)],
-              rows: records.map { [.text($0.excerpt), .text($0.coder), .text($0.code ?? "(reviewed, none)"), Cell($0.span?.description), Cell($0.note)] })
+        Table(columns: [Column("excerpt"), Column("coder"), Column("code"), Column("span"), Column("note", wide: true),
+                        Column("passage"), Column("text", wide: true)],
+              rows: records.map {
+                  [.text($0.excerpt), .text($0.coder), .text($0.code ?? "(reviewed, none)"),
+                   Cell($0.span?.description ?? ($0.code == nil ? nil : "whole turn")), Cell($0.note), Cell($0.passage), Cell($0.text)]
+              })
     }
 
     /// Autocode matches: the excerpt, its speaker, whether the coder has the code there already, and the matching passage.

@@ -12,8 +12,8 @@ public struct CodingSessionView: Sendable {
     /// Excerpts of the queue this coder has reviewed.
     public var reviewed: Int
     public var state: ReviewState
-    /// This coder's codings here: path and note.
-    public var applied: [(path: String, note: String?)]
+    /// This coder's codings here: path, note and passage (`nil` for the whole turn), by path then position.
+    public var applied: [(path: String, note: String?, span: Span?)]
     /// Other coders' codes here (coder → paths); always empty in a blind session.
     public var others: [(coder: String, codes: [String])]
 }
@@ -31,9 +31,12 @@ public final class CodingSession {
     public private(set) var index: Int = 0
     /// A one-line message for the person (what the last key did).
     public var message: String?
+    /// Words of the current excerpt (1-based, as numbered by `CodingSession.words(in:)`) that the next code applies to;
+    /// `nil` codes the whole turn. Cleared when the excerpt changes or a code is applied.
+    public private(set) var selection: ClosedRange<Int>?
 
     private struct Item { var ref: String; var id: Int64 }
-    private struct SavedCoding { var codeId: Int64; var spanStart: Int?; var spanEnd: Int?; var note: String?; var createdAt: String }
+    private struct SavedCoding { var uid: String; var codeId: Int64; var spanStart: Int?; var spanEnd: Int?; var note: String?; var createdAt: String }
     private struct Snapshot { var index: Int; var excerptId: Int64; var codings: [SavedCoding]; var reviewedAt: String?; var what: String }
 
     private var queue: [Item]
@@ -89,19 +92,28 @@ public final class CodingSession {
         return try project.read { db in
             let tree = try CodeTree.load(db)
             let coderId = try Project.coderId(db, coder, create: false)
-            var applied: [(String, String?)] = []
+            var applied: [(path: String, note: String?, span: Span?)] = []
             var state = ReviewState.notReviewed
             if let coderId {
                 state = try Project.reviewState(db, tree: tree, excerptId: item.id, coderId: coderId)
-                applied = try Row.fetchAll(db, sql: "SELECT code_id, note FROM codings WHERE excerpt_id = ? AND coder_id = ?",
-                                           arguments: [item.id, coderId])
-                    .map { (tree.code(rowId: $0["code_id"])?.path ?? "?", $0["note"]) }
-                    .sorted { $0.0 < $1.0 }
+                let rows = try Row.fetchAll(db, sql: "SELECT code_id, note, span_start, span_end FROM codings WHERE excerpt_id = ? AND coder_id = ?",
+                                            arguments: [item.id, coderId])
+                for row in rows {
+                    let start: Int? = row["span_start"], end: Int? = row["span_end"]
+                    var span: Span?
+                    if let start, let end { span = Span(start: start, end: end) }
+                    let path: String = tree.code(rowId: row["code_id"])?.path ?? "?"
+                    applied.append((path: path, note: row["note"], span: span))
+                }
+                applied.sort { a, b in
+                    if a.path != b.path { return a.path < b.path }
+                    return (a.span?.start ?? -1, a.span?.end ?? -1) < (b.span?.start ?? -1, b.span?.end ?? -1)
+                }
             }
             var others: [(String, [String])] = []
             if !blind {
                 let rows = try Row.fetchAll(db, sql: """
-                    SELECT k.name, c.code_id FROM codings c JOIN coders k ON k.id = c.coder_id
+                    SELECT DISTINCT k.name, c.code_id FROM codings c JOIN coders k ON k.id = c.coder_id
                     WHERE c.excerpt_id = ? AND c.coder_id IS NOT ? ORDER BY k.name
                     """, arguments: [item.id, coderId])
                 var byCoder: [String: [String]] = [:]
@@ -135,29 +147,79 @@ public final class CodingSession {
         codes.firstIndex { $0.path == path }.map { $0 + 1 }
     }
 
-    /// Applies a code to the current excerpt. In a mutually exclusive branch it replaces the sibling applied before.
+    /// The words of a turn as code-point spans (runs of characters that are not white space), numbered from 1 on screen.
+    public static func words(in text: String) -> [Span] {
+        var spans: [Span] = []
+        var start: Int?
+        var i = 0
+        for scalar in text.unicodeScalars {
+            if scalar.properties.isWhitespace {
+                if let s = start { spans.append(Span(start: s, end: i)); start = nil }
+            } else if start == nil {
+                start = i
+            }
+            i += 1
+        }
+        if let s = start { spans.append(Span(start: s, end: i)) }
+        return spans
+    }
+
+    /// Chooses words `range` (1-based, inclusive) of the current excerpt as the passage the next code applies to.
+    public func select(words range: ClosedRange<Int>) throws {
+        let count = try currentWords().count
+        guard range.lowerBound >= 1, range.upperBound <= count else {
+            throw CodingError.badSpan(excerpt: currentRef, span: "words \(range.lowerBound)-\(range.upperBound)",
+                                      reason: "the excerpt has \(count) word\(count == 1 ? "" : "s")")
+        }
+        selection = range
+        message = "Passage: words \(range.lowerBound)–\(range.upperBound); a code now codes only these words (Esc clears)."
+    }
+
+    /// Forgets the chosen words: the next code applies to the whole turn.
+    public func clearSelection() {
+        selection = nil
+    }
+
+    /// The chosen words as a span of the current excerpt (code points), if any.
+    public func selectedSpan() throws -> Span? {
+        guard let selection else { return nil }
+        let words = try currentWords()
+        guard selection.upperBound <= words.count else { return nil }
+        return Span(start: words[selection.lowerBound - 1].start, end: words[selection.upperBound - 1].end)
+    }
+
+    private func currentWords() throws -> [Span] {
+        Self.words(in: try project.excerpt(currentRef, context: 0).excerpt.text)
+    }
+
+    /// Applies a code to the current excerpt: to the chosen words when there are some, else to the whole turn.
+    /// In a mutually exclusive branch it replaces the sibling applied before.
     public func apply(_ code: Code) throws {
+        let span = try selectedSpan()
         try change("apply \(code.path)") { db, excerptId, coderId in
             let tree = try CodeTree.load(db)
             let outcome = try Project.apply(db, tree: tree, code: code, excerptId: excerptId, excerpt: currentRef, coderId: coderId,
-                                            span: nil, note: nil, replace: true)
+                                            span: span, note: nil, replace: true)
             try AuditLog.record(db, actor: coder, action: "coding.apply", objectKind: "excerpt", objectRef: currentRef,
-                                detail: "code=\(code.uid) coder=\(coder) session=interactive")
-            return outcome == .applied ? "Applied \(code.path)." : "\(code.path) was applied already."
+                                detail: "code=\(code.uid) coder=\(coder)" + (span.map { " span=\($0.description)" } ?? "") + " session=interactive")
+            let what = span.map { "\(code.path) to characters \($0.description)" } ?? code.path
+            return outcome == .applied ? "Applied \(what)." : "\(what) was applied already."
         }
+        selection = nil
     }
 
-    /// Removes a code from the current excerpt (the excerpt stays reviewed).
+    /// Removes a code from the current excerpt, every passage of it (the excerpt stays reviewed).
     public func remove(_ path: String) throws {
         try change("remove \(path)") { db, excerptId, coderId in
             let tree = try CodeTree.load(db)
             guard let code = tree.code(path: path) else { throw CodebookError.unknownCode(path) }
             try db.execute(sql: "DELETE FROM codings WHERE excerpt_id = ? AND code_id = ? AND coder_id = ?",
                            arguments: [excerptId, code.rowId, coderId])
-            if db.changesCount == 0 { throw CodingError.notApplied(excerpt: currentRef, code: path, coder: coder) }
+            let removed = db.changesCount
+            if removed == 0 { throw CodingError.notApplied(excerpt: currentRef, code: path, coder: coder) }
             try AuditLog.record(db, actor: coder, action: "coding.remove", objectKind: "excerpt", objectRef: currentRef,
-                                detail: "code=\(code.uid) coder=\(coder) session=interactive")
-            return "Removed \(path)."
+                                detail: "code=\(code.uid) coder=\(coder) passages=\(removed) session=interactive")
+            return removed == 1 ? "Removed \(path)." : "Removed \(path) (\(removed) passages)."
         }
     }
 
@@ -199,9 +261,9 @@ public final class CodingSession {
             guard let coderId = try Project.coderId(db, coder, create: false) else { return }
             try db.execute(sql: "DELETE FROM codings WHERE excerpt_id = ? AND coder_id = ?", arguments: [snapshot.excerptId, coderId])
             for c in snapshot.codings {
-                try db.execute(sql: """
-                    INSERT INTO codings(excerpt_id, code_id, coder_id, span_start, span_end, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [snapshot.excerptId, c.codeId, coderId, c.spanStart, c.spanEnd, c.note, c.createdAt])
+                try Project.insertPassage(db, excerptId: snapshot.excerptId, codeId: c.codeId, coderId: coderId,
+                                          span: c.spanStart.flatMap { s in c.spanEnd.map { Span(start: s, end: $0) } }, note: c.note,
+                                          createdAt: c.createdAt, uid: c.uid)
             }
             if let at = snapshot.reviewedAt {
                 try db.execute(sql: "INSERT OR IGNORE INTO reviews(excerpt_id, coder_id, reviewed_at) VALUES (?, ?, ?)",
@@ -214,17 +276,18 @@ public final class CodingSession {
         }
         if snapshot.reviewedAt == nil { reviewedIds.remove(snapshot.excerptId) } else { reviewedIds.insert(snapshot.excerptId) }
         index = snapshot.index
+        selection = nil
         message = "Undone: \(snapshot.what) on \(queue[index].ref)."
     }
 
     /// Moves to the next excerpt (the current one stays as it is).
     public func next() {
-        if index + 1 < queue.count { index += 1; message = nil } else { message = "That was the last excerpt; b goes back, q quits." }
+        if index + 1 < queue.count { index += 1; message = nil; selection = nil } else { message = "That was the last excerpt; b goes back, q quits." }
     }
 
     /// Moves to the previous excerpt.
     public func back() {
-        if index > 0 { index -= 1; message = nil } else { message = "This is the first excerpt." }
+        if index > 0 { index -= 1; message = nil; selection = nil } else { message = "This is the first excerpt." }
     }
 
     /// Runs one change in a transaction, keeping what was there before for undo.
@@ -233,9 +296,9 @@ public final class CodingSession {
         var snapshot: Snapshot?
         let text = try project.write { db -> String in
             let coderId = try Project.coderId(db, coder, create: true)!
-            let saved = try Row.fetchAll(db, sql: "SELECT code_id, span_start, span_end, note, created_at FROM codings WHERE excerpt_id = ? AND coder_id = ?",
+            let saved = try Row.fetchAll(db, sql: "SELECT uid, code_id, span_start, span_end, note, created_at FROM codings WHERE excerpt_id = ? AND coder_id = ?",
                                          arguments: [item.id, coderId])
-                .map { SavedCoding(codeId: $0["code_id"], spanStart: $0["span_start"], spanEnd: $0["span_end"], note: $0["note"], createdAt: $0["created_at"]) }
+                .map { SavedCoding(uid: $0["uid"], codeId: $0["code_id"], spanStart: $0["span_start"], spanEnd: $0["span_end"], note: $0["note"], createdAt: $0["created_at"]) }
             let reviewedAt = try String.fetchOne(db, sql: "SELECT reviewed_at FROM reviews WHERE excerpt_id = ? AND coder_id = ?",
                                                  arguments: [item.id, coderId])
             snapshot = Snapshot(index: index, excerptId: item.id, codings: saved, reviewedAt: reviewedAt, what: what)

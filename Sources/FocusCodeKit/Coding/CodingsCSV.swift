@@ -27,7 +27,7 @@ public struct CodingsImportSummary: Sendable, Equatable {
     /// Data rows read (the header and blank lines not counted).
     public var rows = 0
     public var codingsAdded = 0
-    /// Codings the project had already (a span or note in the file updates them).
+    /// Passages the project had already: same excerpt, code, coder and span (a note in the file updates them).
     public var codingsExisting = 0
     public var codingsUpdated = 0
     /// New (excerpt, coder) reviews.
@@ -38,7 +38,8 @@ public struct CodingsImportSummary: Sendable, Equatable {
     public var problems: [String] = []
 }
 
-/// The long-form codings CSV: `excerpt,coder,code[,note,span_start,span_end]`; an empty code means reviewed, none applied.
+/// The long-form codings CSV: `excerpt,coder,code[,note,span_start,span_end]`, one row per passage (no span: the whole
+/// turn); an empty code means reviewed, none applied.
 public enum CodingsCSV {
     public static let columns = ["excerpt", "coder", "code", "note", "span_start", "span_end"]
 
@@ -125,12 +126,13 @@ extension Project {
             var coderCache: [String: Result<Int64, CodingError>] = [:]
             let now = Clock.nowString()
             let insertCoding = try db.makeStatement(sql: """
-                INSERT OR IGNORE INTO codings(excerpt_id, code_id, coder_id, span_start, span_end, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT OR IGNORE INTO codings(excerpt_id, code_id, coder_id, span_start, span_end, note, created_at, uid)
+                VALUES (?, ?, ?, ?, ?, ?, ?, \(Migrations.uuidSQL))
                 """)
+            // A row for a passage the coder has already (same span, or the whole turn) only updates its note.
             let updateCoding = try db.makeStatement(sql: """
-                UPDATE codings SET span_start = coalesce(?, span_start), span_end = coalesce(?, span_end), note = coalesce(?, note)
-                WHERE excerpt_id = ? AND code_id = ? AND coder_id = ?
-                  AND (span_start IS NOT coalesce(?, span_start) OR span_end IS NOT coalesce(?, span_end) OR note IS NOT coalesce(?, note))
+                UPDATE codings SET note = ?1
+                WHERE excerpt_id = ?2 AND code_id = ?3 AND coder_id = ?4 AND span_start IS ?5 AND span_end IS ?6 AND note IS NOT ?1
                 """)
             let insertReview = try db.makeStatement(sql: "INSERT OR IGNORE INTO reviews(excerpt_id, coder_id, reviewed_at) VALUES (?, ?, ?)")
             let textLength = try db.makeStatement(sql: "SELECT length(text) FROM excerpts WHERE id = ?")
@@ -288,9 +290,8 @@ extension Project {
                         summary.codingsAdded += 1
                     } else {
                         summary.codingsExisting += 1
-                        if span != nil || note != nil {
-                            try updateCoding.setUncheckedArguments([span?.start, span?.end, note, excerptId, code.rowId, coderId,
-                                                                    span?.start, span?.end, note])
+                        if let note {
+                            try updateCoding.setUncheckedArguments([note, excerptId, code.rowId, coderId, span?.start, span?.end])
                             try updateCoding.execute()
                             summary.codingsUpdated += db.changesCount
                         }

@@ -161,17 +161,18 @@ extension Project {
                 throw CodebookError.mergeChildClash(source: source.path, target: target.path, child: clash.name)
             }
             let args: StatementArguments = ["s": source.rowId, "t": target.rowId]
-            let both = """
-                EXISTS (SELECT 1 FROM codings o WHERE o.code_id = :s AND o.excerpt_id = codings.excerpt_id AND o.coder_id = codings.coder_id)
+            // A passage coded with both codes (same excerpt, coder and span, or both the whole turn) becomes one passage
+            // of the target, keeping the source's note when the target's had none; other passages move over as they are.
+            let samePassage = """
+                o.excerpt_id = codings.excerpt_id AND o.coder_id = codings.coder_id
+                AND o.span_start IS codings.span_start AND o.span_end IS codings.span_end
                 """
             try db.execute(sql: """
-                UPDATE codings SET note = (SELECT o.note FROM codings o WHERE o.code_id = :s AND o.excerpt_id = codings.excerpt_id
-                                           AND o.coder_id = codings.coder_id)
-                WHERE code_id = :t AND note IS NULL AND \(both)
+                UPDATE codings SET note = (SELECT o.note FROM codings o WHERE o.code_id = :s AND \(samePassage))
+                WHERE code_id = :t AND note IS NULL AND EXISTS (SELECT 1 FROM codings o WHERE o.code_id = :s AND \(samePassage))
                 """, arguments: args)
             try db.execute(sql: """
-                DELETE FROM codings WHERE code_id = :s AND EXISTS (SELECT 1 FROM codings o WHERE o.code_id = :t
-                  AND o.excerpt_id = codings.excerpt_id AND o.coder_id = codings.coder_id)
+                DELETE FROM codings WHERE code_id = :s AND EXISTS (SELECT 1 FROM codings o WHERE o.code_id = :t AND \(samePassage))
                 """, arguments: args)
             let collapsed = db.changesCount
             try db.execute(sql: "UPDATE codings SET code_id = :t WHERE code_id = :s", arguments: args)

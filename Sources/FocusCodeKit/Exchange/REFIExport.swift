@@ -91,7 +91,7 @@ struct ExchangeSnapshot {
     struct Coder { var name: String; var uid: String }
     struct Excerpt { var id: Int64; var ref: String; var text: String; var speaker: String? }
     struct Document { var id: Int64; var fileName: String; var hash: String; var group: String; var excerpts: [Excerpt] }
-    struct Coding { var excerptId: Int64; var codeUid: String; var coderUid: String; var span: Span?; var note: String?; var createdAt: String }
+    struct Coding { var excerptId: Int64; var uid: String; var codeUid: String; var coderUid: String; var span: Span?; var note: String?; var createdAt: String }
     struct Participant { var pseudonym: String; var isModerator: Bool; var attributes: [(String, String)]; var documents: Set<Int64> }
     struct Memo { var id: Int64; var kind: String; var target: String?; var author: String?; var text: String; var createdAt: String }
 
@@ -130,12 +130,12 @@ struct ExchangeSnapshot {
             if let i = byId[doc] { documents[i].excerpts.append(Excerpt(id: row["id"], ref: row["ref"], text: row["text"], speaker: speaker)) }
         }
         let codings = try Row.fetchAll(db, sql: """
-            SELECT c.excerpt_id, k.uid AS code_uid, r.uid AS coder_uid, c.span_start, c.span_end, c.note, c.created_at
+            SELECT c.excerpt_id, c.uid, k.uid AS code_uid, r.uid AS coder_uid, c.span_start, c.span_end, c.note, c.created_at
             FROM codings c JOIN codes k ON k.id = c.code_id JOIN coders r ON r.id = c.coder_id
-            ORDER BY c.excerpt_id, k.uid, r.uid
+            ORDER BY c.excerpt_id, k.uid, r.uid, ifnull(c.span_start, -1), ifnull(c.span_end, -1)
             """).map { row -> Coding in
             let s: Int? = row["span_start"], e: Int? = row["span_end"]
-            return Coding(excerptId: row["excerpt_id"], codeUid: row["code_uid"], coderUid: row["coder_uid"],
+            return Coding(excerptId: row["excerpt_id"], uid: row["uid"], codeUid: row["code_uid"], coderUid: row["coder_uid"],
                           span: s.flatMap { s in e.map { Span(start: s, end: $0) } }, note: row["note"], createdAt: row["created_at"])
         }
         var attributes: [Int64: [(String, String)]] = [:]
@@ -334,10 +334,11 @@ enum REFIWriter {
                     let base = offsets[excerpt.id]!
                     let length = excerpt.text.unicodeScalars.count
                     for coding in codingsByExcerpt[excerpt.id] ?? [] {
-                        let key = "\(excerpt.ref)/\(coding.codeUid)/\(coding.coderUid)"
+                        // One selection per passage, named by the passage's stable ID (a GUID already).
+                        let key = coding.uid
                         let start = base + (coding.span?.start ?? 0), end = base + (coding.span?.end ?? length)
                         let user = coderGUID[coding.coderUid]
-                        w.open("PlainTextSelection", ["guid": derived("selection", key), "name": excerpt.ref,
+                        w.open("PlainTextSelection", ["guid": GUID.exportable(key, kind: "selection"), "name": excerpt.ref,
                                                       "startPosition": String(start), "endPosition": String(end),
                                                       "creatingUser": user, "creationDateTime": coding.createdAt])
                         w.open("Coding", ["guid": derived("coding", key), "creatingUser": user, "creationDateTime": coding.createdAt])

@@ -40,8 +40,12 @@ public struct REFIImportReport: Sendable, Equatable, Codable {
     public var codersCreated: [String] = []
     public var codersMatched: [String] = []
     public var sources: [Source] = []
+    /// Passages added, passages the project had already that got a note, and those it had already as they were.
     public var codingsAdded = 0
+    public var codingsUpdated = 0
     public var codingsUnchanged = 0
+    /// Passages the project holds after the import (all coders), counted from the project, not from the file.
+    public var codingsHeld = 0
     public var attributesSet = 0
     public var memosAdded = 0
     /// Everything that could not be mapped, one line each; never dropped silently.
@@ -405,16 +409,24 @@ public enum REFIImporter {
                         let noteRefs = coding.children("NoteRef") + selection.children("NoteRef")
                         let note = noteRefs.compactMap { $0.attribute("targetGUID").flatMap(GUID.normalise).flatMap { notes[$0] } }.first
                         let created = xsdDateTime(coding.attribute("creationDateTime")) ?? xsdDateTime(selection.attribute("creationDateTime"))
-                        for (k, span) in covered {
+                        // A selection across turns becomes one passage per turn; the first keeps the selection's ID
+                        // (when the file has one coding of it, so that the ID names one passage).
+                        let selectionUID = codings.count == 1 ? selection.attribute("guid").flatMap(GUID.normalise) : nil
+                        for (n, (k, span)) in covered.enumerated() {
                             let outcome = try ExchangeStore.addCoding(db, excerptId: excerpts[k].id, codeId: code.rowId, coderId: coderId,
-                                                                      span: span, note: note, createdAt: created, widen: true)
-                            if outcome == .unchanged { report.codingsUnchanged += 1 } else { report.codingsAdded += 1 }
+                                                                      span: span, note: note, createdAt: created, uid: n == 0 ? selectionUID : nil)
+                            switch outcome {
+                            case .applied: report.codingsAdded += 1
+                            case .updated: report.codingsUpdated += 1
+                            case .unchanged: report.codingsUnchanged += 1
+                            }
                         }
                     }
                 }
             }
             try importCases(db, root: root, report: &report)
             try importNotes(db, root: root, users: users, places: sourcePlaces, report: &report)
+            report.codingsHeld = try Int.fetchOne(db, sql: "SELECT count(*) FROM codings") ?? 0
             try AuditLog.record(db, actor: options.actor, action: "refi.import", objectKind: "project", objectRef: file,
                                 detail: "sources=\(report.sources.count) codes_created=\(report.codesCreated) codings_added=\(report.codingsAdded) problems=\(report.problems.count)")
             // The preparer (anonymisation) writes its key file and bookkeeping with the same commit.
@@ -608,27 +620,27 @@ public enum REFIImporter {
     }
 }
 
-/// Writes codings for import and merge, where the same coding may arrive more than once.
+/// Writes codings for import and merge, where the same passage may arrive more than once.
 enum ExchangeStore {
-    /// Adds a coding and marks the excerpt reviewed. An existing coding is kept; with `widen`, its span grows to
-    /// cover the new one (two selections of one turn become one coding of both).
+    /// Adds a passage and marks the excerpt reviewed. A passage the coder has already (same code and span, or the
+    /// whole turn) is kept, and gets the note when it had none; any other passage is added beside the others, overlapping
+    /// or not. `uid` keeps the passage's ID from the file when the project has no passage by that ID yet.
     static func addCoding(_ db: Database, excerptId: Int64, codeId: Int64, coderId: Int64, span: Span?, note: String?,
-                          createdAt: String?, widen: Bool) throws -> CodingOutcome {
+                          createdAt: String?, uid: String? = nil) throws -> CodingOutcome {
         let now = Clock.nowString()
+        let note = note.flatMap { $0.isEmpty ? nil : $0 }
         try db.execute(sql: "INSERT OR IGNORE INTO reviews(excerpt_id, coder_id, reviewed_at) VALUES (?, ?, ?)", arguments: [excerptId, coderId, now])
-        if let row = try Row.fetchOne(db, sql: "SELECT id, span_start, span_end, note FROM codings WHERE excerpt_id = ? AND code_id = ? AND coder_id = ?",
-                                      arguments: [excerptId, codeId, coderId]) {
-            let s: Int? = row["span_start"], e: Int? = row["span_end"], oldNote: String? = row["note"]
-            var newSpan: Span? = s.flatMap { s in e.map { Span(start: s, end: $0) } }
-            if widen, let old = newSpan { newSpan = span.map { Span(start: min(old.start, $0.start), end: max(old.end, $0.end)) } }
-            let newNote = oldNote ?? note
-            if newSpan == s.flatMap({ s in e.map { Span(start: s, end: $0) } }), newNote == oldNote { return .unchanged }
-            try db.execute(sql: "UPDATE codings SET span_start = ?, span_end = ?, note = ? WHERE id = ?",
-                           arguments: [newSpan?.start, newSpan?.end, newNote, row["id"] as Int64])
+        if let row = try Row.fetchOne(db, sql: """
+            SELECT id, note FROM codings WHERE excerpt_id = ? AND code_id = ? AND coder_id = ? AND span_start IS ? AND span_end IS ?
+            """, arguments: [excerptId, codeId, coderId, span?.start, span?.end]) {
+            let oldNote: String? = row["note"]
+            guard oldNote == nil, let note else { return .unchanged }
+            try db.execute(sql: "UPDATE codings SET note = ? WHERE id = ?", arguments: [note, row["id"] as Int64])
             return .updated
         }
-        try db.execute(sql: "INSERT INTO codings(excerpt_id, code_id, coder_id, span_start, span_end, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       arguments: [excerptId, codeId, coderId, span?.start, span?.end, note.flatMap { $0.isEmpty ? nil : $0 }, createdAt ?? now])
+        let free = try uid.map { try Int.fetchOne(db, sql: "SELECT 1 FROM codings WHERE uid = ?", arguments: [$0]) == nil } ?? false
+        try Project.insertPassage(db, excerptId: excerptId, codeId: codeId, coderId: coderId, span: span, note: note,
+                                  createdAt: createdAt ?? now, uid: free ? uid : nil)
         return .applied
     }
 }

@@ -141,7 +141,7 @@ public enum Team {
 
     /// What a copy holds, read once.
     struct CopyData {
-        struct Coding { var ref: String; var codeUid: String; var coderUid: String; var coderName: String; var span: Span?; var note: String?; var createdAt: String }
+        struct Coding { var uid: String; var ref: String; var codeUid: String; var coderUid: String; var coderName: String; var span: Span?; var note: String?; var createdAt: String }
         var path: String
         var coder: String?
         var tree: CodeTree
@@ -174,12 +174,12 @@ public enum Team {
             var excerpts: [String: String] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT ref, text FROM excerpts") { excerpts[row["ref"]] = row["text"] }
             let codings = try Row.fetchAll(db, sql: """
-                SELECT e.ref, k.uid AS code_uid, r.uid AS coder_uid, r.name AS coder_name, c.span_start, c.span_end, c.note, c.created_at
+                SELECT c.uid, e.ref, k.uid AS code_uid, r.uid AS coder_uid, r.name AS coder_name, c.span_start, c.span_end, c.note, c.created_at
                 FROM codings c JOIN excerpts e ON e.id = c.excerpt_id JOIN codes k ON k.id = c.code_id JOIN coders r ON r.id = c.coder_id
                 ORDER BY c.id
                 """).map { row -> CopyData.Coding in
                 let s: Int? = row["span_start"], e: Int? = row["span_end"]
-                return CopyData.Coding(ref: row["ref"], codeUid: row["code_uid"], coderUid: row["coder_uid"], coderName: row["coder_name"],
+                return CopyData.Coding(uid: row["uid"], ref: row["ref"], codeUid: row["code_uid"], coderUid: row["coder_uid"], coderName: row["coder_name"],
                                        span: s.flatMap { s in e.map { Span(start: s, end: $0) } }, note: row["note"], createdAt: row["created_at"])
             }
             let reviews = try Row.fetchAll(db, sql: """
@@ -313,23 +313,39 @@ public enum Team {
                         report.notes.append("\(name): the span \(s.description) of a coding on \(c.ref) does not fit the project's text; the whole excerpt is coded")
                         span = nil
                     }
-                    if let row = try Row.fetchOne(db, sql: "SELECT id, span_start, span_end, note FROM codings WHERE excerpt_id = ? AND code_id = ? AND coder_id = ?",
-                                                  arguments: [excerptId, codeId, coderId]) {
-                        let s: Int? = row["span_start"], e: Int? = row["span_end"], note: String? = row["note"]
+                    // The same passage: by its stable ID (copies keep the project's), else by excerpt, code, coder and span.
+                    let row = try Row.fetchOne(db, sql: """
+                        SELECT id, excerpt_id, code_id, coder_id, span_start, span_end, note FROM codings WHERE uid = ?
+                        """, arguments: [c.uid])
+                    let sameIdentity = row.map { ($0["excerpt_id"] as Int64, $0["code_id"] as Int64, $0["coder_id"] as Int64) == (excerptId, codeId, coderId) } ?? false
+                    let match = sameIdentity ? row : try Row.fetchOne(db, sql: """
+                        SELECT id, span_start, span_end, note FROM codings
+                        WHERE excerpt_id = ? AND code_id = ? AND coder_id = ? AND span_start IS ? AND span_end IS ?
+                        """, arguments: [excerptId, codeId, coderId, span?.start, span?.end])
+                    if let match {
+                        let s: Int? = match["span_start"], e: Int? = match["span_end"], note: String? = match["note"]
                         let mineSpan = s.flatMap { s in e.map { Span(start: s, end: $0) } }
                         if mineSpan == span && note == c.note { result.codingsUnchanged += 1; continue }
-                        conflict("\(name): the coding of \(c.ref) with code \(c.codeUid) by \(c.coderName) differs (span or note)")
+                        conflict("\(name): the passage \(c.uid) of \(c.ref) with code \(c.codeUid) by \(c.coderName) differs (span or note)")
                         if prefer == .copy {
-                            try db.execute(sql: "UPDATE codings SET span_start = ?, span_end = ?, note = ? WHERE id = ?",
-                                           arguments: [span?.start, span?.end, c.note, row["id"] as Int64])
+                            let clash = try Int.fetchOne(db, sql: """
+                                SELECT 1 FROM codings WHERE excerpt_id = ? AND code_id = ? AND coder_id = ? AND span_start IS ? AND span_end IS ? AND id <> ?
+                                """, arguments: [excerptId, codeId, coderId, span?.start, span?.end, match["id"] as Int64]) != nil
+                            if clash {
+                                // The copy moved the passage onto one the project has already: keep that one, drop this.
+                                try db.execute(sql: "DELETE FROM codings WHERE id = ?", arguments: [match["id"] as Int64])
+                            } else {
+                                try db.execute(sql: "UPDATE codings SET span_start = ?, span_end = ?, note = ? WHERE id = ?",
+                                               arguments: [span?.start, span?.end, c.note, match["id"] as Int64])
+                            }
                             result.codingsUpdated += 1
                         } else {
                             result.codingsUnchanged += 1
                         }
                         continue
                     }
-                    try db.execute(sql: "INSERT INTO codings(excerpt_id, code_id, coder_id, span_start, span_end, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                   arguments: [excerptId, codeId, coderId, span?.start, span?.end, c.note, c.createdAt])
+                    try Project.insertPassage(db, excerptId: excerptId, codeId: codeId, coderId: coderId, span: span, note: c.note,
+                                              createdAt: c.createdAt, uid: row == nil ? c.uid : nil)
                     result.codingsAdded += 1
                 }
                 for r in copy.reviews {

@@ -7,6 +7,7 @@ enum Migrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-initial-schema", migrate: v1)
+        migrator.registerMigration("v2-passages", migrate: v2)
         return migrator
     }
 
@@ -106,7 +107,7 @@ enum Migrations {
             CREATE TABLE coders (
               id         INTEGER PRIMARY KEY,
               name       TEXT NOT NULL UNIQUE,
-              uid        TEXT NOT NULL UNIQUE,
+              uid        TEXT NOT NULL UNIQUE DEFAULT (\(uuidSQL)),
               created_at TEXT NOT NULL
             );
 
@@ -180,4 +181,36 @@ enum Migrations {
             ) WITHOUT ROWID;
             """)
     }
+
+    /// Codings become passages: many per (excerpt, code, coder), overlapping allowed, each with a stable `uid`
+    /// (for exchange and the team hub; a row inserted without one gets a random UUID). Exact duplicates (same excerpt, code, coder and span, or two whole-turn
+    /// codings) are refused by a unique index. Every existing coding is kept, with its row id, span, note and time.
+    static func v2(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE codings_v2 (
+              id         INTEGER PRIMARY KEY,
+              uid        TEXT NOT NULL UNIQUE DEFAULT (\(uuidSQL)),
+              excerpt_id INTEGER NOT NULL REFERENCES excerpts(id) ON DELETE CASCADE,
+              code_id    INTEGER NOT NULL REFERENCES codes(id),
+              coder_id   INTEGER NOT NULL REFERENCES coders(id),
+              span_start INTEGER,
+              span_end   INTEGER,
+              note       TEXT,
+              created_at TEXT NOT NULL,
+              CHECK ((span_start IS NULL) = (span_end IS NULL)),
+              CHECK (span_start IS NULL OR (span_start >= 0 AND span_end > span_start))
+            );
+            INSERT INTO codings_v2(id, uid, excerpt_id, code_id, coder_id, span_start, span_end, note, created_at)
+              SELECT id, \(uuidSQL), excerpt_id, code_id, coder_id, span_start, span_end, note, created_at FROM codings;
+            DROP TABLE codings;
+            ALTER TABLE codings_v2 RENAME TO codings;
+            CREATE UNIQUE INDEX codings_passage ON codings(excerpt_id, code_id, coder_id, ifnull(span_start, -1), ifnull(span_end, -1));
+            CREATE INDEX codings_code ON codings(code_id, coder_id);
+            CREATE INDEX codings_coder ON codings(coder_id, excerpt_id);
+            """)
+    }
+
+    /// A random version-4 UUID in lower-case text, computed by SQLite (for rows moved by a migration).
+    static let uuidSQL = "lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || "
+        + "substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))"
 }

@@ -11,7 +11,8 @@ extension FocusCode {
                 terminal you are asked to confirm; off a terminal (a script) --yes is required. Codes are applied \
                 as the named coder, like 'focuscode code'; moderators' turns are left out unless \
                 --include-moderator. --regex is case-insensitive (ICU syntax); --query uses FTS5 syntax, as \
-                'focuscode search'.
+                'focuscode search'. Each matching passage is coded as a passage of its turn (every match of \
+                the regular expression; the words that the query matched); --whole-turn codes the whole turn instead.
 
                 Examples:
                   focuscode autocode --regex "\\\\btrain(ing|ed)\\\\b" --code "Role of policing/Training needs" --coder auto --preview
@@ -24,6 +25,7 @@ extension FocusCode {
         @Option(name: .long, help: "The code to apply: path or ID.") var code: String
         @Option(name: .long, help: "Only this group.") var group: String?
         @Flag(name: .customLong("include-moderator"), help: "Include moderators' turns.") var includeModerator = false
+        @Flag(name: .customLong("whole-turn"), help: "Code each matching turn as a whole, not the matching passages.") var wholeTurn = false
         @Flag(name: .long, help: "Show the matches and write nothing.") var preview = false
         @Flag(name: .long, help: "Apply without asking (needed off a terminal).") var yes = false
         @Option(name: .long, help: "Output format of the preview: table, csv or json.") var format: OutputFormat = .table
@@ -37,7 +39,8 @@ extension FocusCode {
             let coder = try coderOptions.name(in: project)
             let opened = try project.open()
             let pattern: AutocodePattern = regex.map { .regex($0) } ?? .query(query!)
-            let options = AutocodeOptions(pattern: pattern, code: code, coder: coder, group: group, includeModerators: includeModerator)
+            let options = AutocodeOptions(pattern: pattern, code: code, coder: coder, group: group, includeModerators: includeModerator,
+                                          wholeTurn: wholeTurn)
             let matches = try opened.autocodePreview(options)
             let path = try opened.codebook().resolve(code).path
             let styled = format == .table && Console.isTerminal
@@ -64,7 +67,8 @@ extension FocusCode {
                 }
             }
             let result = try opened.autocodeApply(options)
-            var line = "Applied \(path) to \(result.applied) excerpt\(result.applied == 1 ? "" : "s") as \(coder)"
+            var line = wholeTurn ? "Applied \(path) to \(result.applied) excerpt\(result.applied == 1 ? "" : "s") as \(coder)"
+                : "Applied \(path) to \(result.applied) passage\(result.applied == 1 ? "" : "s") in \(result.excerptsCoded) excerpt\(result.excerptsCoded == 1 ? "" : "s") as \(coder)"
             if result.alreadyCoded > 0 { line += " (\(result.alreadyCoded) had it already)" }
             Console.note(line + ".")
             if !result.exclusiveConflicts.isEmpty {

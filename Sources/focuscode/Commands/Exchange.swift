@@ -99,7 +99,8 @@ extension FocusCode {
                 Console.out("  \(s.name) → \(s.group) (\(s.status), \(s.excerpts) excerpts from \(s.firstRef ?? "-")): \(s.selections) selections, positions read as \(s.positions)")
             }
             if !report.sources.isEmpty || report.codingsAdded > 0 {
-                Console.out("  codings: \(report.codingsAdded) added, \(report.codingsUnchanged) already there; \(report.attributesSet) participant attributes set, \(report.memosAdded) memos added")
+                Console.out("  passages: \(report.codingsAdded) added, \(report.codingsUpdated) given a note, \(report.codingsUnchanged) already there; the project now holds \(report.codingsHeld)")
+                Console.out("  \(report.attributesSet) participant attributes set, \(report.memosAdded) memos added")
             }
             if !report.problems.isEmpty {
                 Console.out("Not imported or changed (\(report.problems.count)):")

@@ -134,6 +134,8 @@ enum InteractiveCoding {
         case name(String, selected: Int)
         case remove(String)
         case note(String)
+        /// Choosing a passage: word numbers FROM-TO (or one number).
+        case words(String)
     }
 
     static func run(projectOptions: ProjectOptions, coder: String, group: String?, blind: Bool, uncoded: Bool, includeModerators: Bool) throws {
@@ -167,6 +169,8 @@ enum InteractiveCoding {
                     case .char("/"), .char("a"): mode = .name("", selected: 0)
                     case .char("r"), .char("-"), .char("x"): mode = .remove("")
                     case .char("n"): mode = .note("")
+                    case .char("w"): mode = .words("")
+                    case .escape: session.clearSelection(); session.message = "Passage cleared: a code now codes the whole turn."
                     case .char("u"): try session.undo()
                     case .char("b"), .left, .up: session.back()
                     case .char("s"), .char(" "), .enter, .right, .down: session.next()
@@ -219,6 +223,19 @@ enum InteractiveCoding {
                     case .char(let c): mode = .remove(text + String(c))
                     default: break
                     }
+                case .words(let text):
+                    switch key {
+                    case .enter:
+                        mode = .normal
+                        let parts = text.split(separator: "-", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+                        if parts.count == 1, let a = parts[0] { try session.select(words: a...a) }
+                        else if parts.count == 2, let a = parts[0], let b = parts[1], a <= b { try session.select(words: a...b) }
+                        else { session.message = "Give word numbers as FROM-TO (e.g. 4-9), or one number." }
+                    case .char(let c) where c.isNumber || c == "-": mode = .words(text + String(c))
+                    case .backspace: mode = .words(String(text.dropLast()))
+                    case .escape: mode = .normal
+                    default: break
+                    }
                 case .note(let text):
                     switch key {
                     case .enter: mode = .normal; try session.note(text)
@@ -261,7 +278,11 @@ enum InteractiveCoding {
         let codeLines = codeColumns(session, mode: mode, width: width)
         let bottom = 3 + (view.others.isEmpty ? 0 : 1) + (showHelp ? helpLines.count : 1)
         let room = max(4, height - 2 - codeLines.count - bottom - 2)
-        var focus = ["▶ " + bold(head(view.excerpt)) + "  · group \(view.excerpt.group)"] + wrap(view.excerpt.text, width: width - 4).map { "    " + $0 }
+        var numbered = false
+        if case .words = mode { numbered = true }
+        let pending = (try? session.selectedSpan()) ?? nil
+        let styled = passageWords(view.excerpt.text, coded: view.applied.compactMap(\.span), pending: pending, numbered: numbered)
+        var focus = ["▶ " + bold(head(view.excerpt)) + "  · group \(view.excerpt.group)"] + wrapStyled(styled, width: width - 4).map { "    " + $0 }
         var contextBudget = max(0, room - focus.count)
         if focus.count > room { focus = Array(focus.prefix(room - 1)) + ["    …"]; contextBudget = 0 }
         func contextLines(_ v: ExcerptView) -> [String] {
@@ -286,15 +307,19 @@ enum InteractiveCoding {
         case .reviewedNone: lines.append("Reviewed: no code applies.")
         case .coded:
             let parts = view.applied.map { a in
-                (session.number(of: a.path).map { "[\($0)] " } ?? "") + a.path + (a.note.map { " (note: \($0))" } ?? "")
+                (session.number(of: a.path).map { "[\($0)] " } ?? "") + a.path + (a.span.map { " @\($0.description)" } ?? "")
+                    + (a.note.map { " (note: \($0))" } ?? "")
             }
             lines.append(clip("Applied: " + parts.joined(separator: "; "), width))
         }
         if !view.others.isEmpty {
             lines.append(clip("Others: " + view.others.map { "\($0.coder): \($0.codes.joined(separator: ", "))" }.joined(separator: " · "), width))
         }
+        if let selection = session.selection {
+            lines.append(clip(reverse("Passage: words \(selection.lowerBound)–\(selection.upperBound)") + " · the next code applies to these words · Esc clears", width))
+        }
         lines.append(clip(session.message ?? "", width))
-        lines += showHelp ? helpLines : ["1-\(session.codes.count)+Enter apply · / name · r remove · 0 none · n note · u undo · b back · Enter/s next · ? help · q quit"]
+        lines += showHelp ? helpLines : ["1-\(session.codes.count)+Enter apply · / name · w passage · r remove · 0 none · n note · u undo · b back · Enter/s next · ? help · q quit"]
         let prompt: String
         switch mode {
         case .normal: prompt = "> "
@@ -302,6 +327,7 @@ enum InteractiveCoding {
         case .name(let t, _): prompt = "apply name: \(t)"
         case .remove(let t): prompt = "remove (number or name): \(t)"
         case .note(let t): prompt = "note: \(t)"
+        case .words(let t): prompt = "passage, word numbers FROM-TO: \(t)"
         }
         lines = lines.map { clip($0, width) }
         if lines.count > height - 1 { lines = Array(lines.prefix(height - 1)) }
@@ -311,8 +337,45 @@ enum InteractiveCoding {
     static let helpLines = [
         "Keys: a number then Enter applies that code · / (or a) then part of a name, Tab to choose, Enter applies",
         "      r then a number or name removes a code · 0 means reviewed, no code applies · n adds a note to the last code",
+        "      w then word numbers FROM-TO (shown while you type) chooses a passage; the next code codes only it · Esc clears",
+        "      coded passages are underlined, the chosen one in reverse",
         "      u undoes the last change · b or ← goes back · Enter, s or → goes to the next excerpt · q quits (resume later)",
     ]
+
+    /// The turn's words for display: coded passages underlined, the chosen passage in reverse, with word numbers
+    /// when choosing. A word is marked when any of it is inside a passage. Returns (shown text, visible length) per word,
+    /// with line breaks of the turn as their own entries ("\n").
+    static func passageWords(_ text: String, coded: [Span], pending: Span?, numbered: Bool) -> [(String, Int)] {
+        let scalars = Array(text.unicodeScalars)
+        var out: [(String, Int)] = []
+        let words = CodingSession.words(in: text)
+        for (i, w) in words.enumerated() {
+            // Line breaks between this word and the previous one stay line breaks.
+            let gapStart = i == 0 ? 0 : words[i - 1].end
+            for _ in scalars[gapStart..<w.start].filter({ $0 == "\n" }) { out.append(("\n", 0)) }
+            var word = String(String.UnicodeScalarView(scalars[w.start..<w.end]))
+            let visible = word.count + (numbered ? String(i + 1).count + 1 : 0)
+            let overlaps = { (s: Span) in s.start < w.end && w.start < s.end }
+            if numbered { word = "\u{1B}[2m\(i + 1)·\u{1B}[22m" + word }
+            if let pending, overlaps(pending) { word = reverse(word) } else if coded.contains(where: overlaps) { word = underline(word) }
+            out.append((word, visible))
+        }
+        return out
+    }
+
+    /// Wraps styled words (see `passageWords`) into lines of at most `width` visible characters.
+    static func wrapStyled(_ words: [(String, Int)], width: Int) -> [String] {
+        let w = max(10, width)
+        var out: [String] = [], line = "", length = 0
+        for (word, visible) in words {
+            if word == "\n" { out.append(line); line = ""; length = 0; continue }
+            if length > 0, length + 1 + visible > w { out.append(line); line = ""; length = 0 }
+            line += (length > 0 ? " " : "") + word
+            length += (length > 0 ? 1 : 0) + visible
+        }
+        out.append(line)
+        return out
+    }
 
     /// The numbered codes in columns; in name mode only the matches, the chosen one marked.
     static func codeColumns(_ session: CodingSession, mode: Mode, width: Int) -> [String] {
@@ -378,4 +441,6 @@ enum InteractiveCoding {
 
     static func bold(_ s: String) -> String { "\u{1B}[1m" + s + "\u{1B}[0m" }
     static func dim(_ s: String) -> String { "\u{1B}[2m" + s + "\u{1B}[0m" }
+    static func underline(_ s: String) -> String { "\u{1B}[4m" + s + "\u{1B}[24m" }
+    static func reverse(_ s: String) -> String { "\u{1B}[7m" + s + "\u{1B}[27m" }
 }

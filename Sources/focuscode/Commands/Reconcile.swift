@@ -106,7 +106,7 @@ struct ReconcileSession {
 
     mutating func run() throws {
         let walk = try project.reconcileWalk(coders: coders, groups: groups)
-        try project.writeAgreedConsensus(walk.agreedPending)
+        try project.writeAgreedConsensus(walk.agreedPending, coders: walk.coders)
         agreedWritten = walk.agreedPending.count
         earlier = walk.alreadyReconciled
         excerpts = walk.disagreementsPending
@@ -144,7 +144,7 @@ struct ReconcileSession {
                 let applied = excerpt.items.indices.filter { decisions[e][$0] == true }.map { excerpt.items[$0].code }
                 try project.writeConsensus(excerpt: excerpt.ref, codes: excerpt.agreed + applied,
                                            decisions: excerpt.items.indices.map { (excerpt.items[$0].code, decisions[e][$0] == true) },
-                                           rule: "interactive")
+                                           rule: "interactive", coders: coders)
                 written.insert(e)
                 message = "\(excerpt.ref) written: \(excerpt.agreed.count + applied.count) code(s)."
                 current = nextOpen(after: e)

@@ -18,10 +18,16 @@ final class AutocodeTests: XCTestCase {
         XCTAssertEqual(try project.count("coders"), 0)
         XCTAssertEqual(try project.count("audit_log"), audit)
 
+        // Autocode codes the matching passage: a whole-turn coding of FG1-0003 is not that passage.
         try project.applyCode("Policing/Training", to: "FG1-0003", coder: "auto")
+        XCTAssertEqual(try project.autocodePreview(options).map(\.alreadyCoded), [false, false])
+        let span3 = try XCTUnwrap(try project.autocodePreview(options)[1].spans.first)
+        try project.applyCode("Policing/Training", to: "FG1-0003", coder: "auto", span: span3)
         XCTAssertEqual(try project.autocodePreview(options).map(\.alreadyCoded), [false, true])
+        XCTAssertEqual(try project.autocodePreview(options)[0].spans, [Span(start: 10, end: 18)], "'training' in 'We had no training on this at all.'")
         let result = try project.autocodeApply(options)
-        XCTAssertEqual(result, AutocodeResult(matches: 2, applied: 1, alreadyCoded: 1, exclusiveConflicts: []))
+        XCTAssertEqual(result, AutocodeResult(matches: 2, applied: 1, excerptsCoded: 1, alreadyCoded: 1, exclusiveConflicts: []))
+        XCTAssertEqual(try project.codings(CodingFilter(excerpt: "FG1-0002")).map(\.text), ["training"])
         XCTAssertEqual(try project.reviewState("FG1-0002", coder: "auto"), .coded(["Policing/Training"]))
         var withModerator = options
         withModerator.includeModerators = true

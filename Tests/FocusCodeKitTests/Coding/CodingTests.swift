@@ -67,10 +67,13 @@ final class CodingTests: XCTestCase {
         XCTAssertEqual(try CodingFixtures.scalar(project, "SELECT count(*) FROM audit_log"), before)
 
         XCTAssertEqual(try project.applyCode("Policing", to: "FG1-0002", coder: "alice", span: Span(start: 7, end: 34), note: "whole clause"), .applied)
-        XCTAssertEqual(try project.applyCode("Policing", to: "FG1-0002", coder: "alice", note: "changed"), .updated)
-        let record = try project.codings(CodingFilter(coder: "alice")).first
-        XCTAssertEqual(record?.span, Span(start: 7, end: 34))
-        XCTAssertEqual(record?.note, "changed")
+        XCTAssertEqual(try project.applyCode("Policing", to: "FG1-0002", coder: "alice", span: Span(start: 7, end: 34), note: "changed"), .updated)
+        XCTAssertEqual(try project.applyCode("Policing", to: "FG1-0002", coder: "alice", span: Span(start: 7, end: 34)), .unchanged)
+        // The whole turn is another passage of the same code.
+        XCTAssertEqual(try project.applyCode("Policing", to: "FG1-0002", coder: "alice"), .applied)
+        let records = try project.codings(CodingFilter(coder: "alice"))
+        XCTAssertEqual(records.map(\.span), [nil, Span(start: 7, end: 34)])
+        XCTAssertEqual(records.map(\.note), [nil, "changed"])
     }
 
     /// Every change is one audit entry naming the coder, with IDs only: never the transcript text or the note.

@@ -45,7 +45,8 @@ final class REFIImportTests: XCTestCase {
         let report = try importFile(refi.appendingPathComponent("atlas-like.qdpx"), into: project)
         XCTAssertEqual(report.sources.map(\.positions), ["Unicode code points, with CRLF counted as one character", "Unicode code points"])
         XCTAssertEqual(try codings(project), [
-            "Session_1-0002 Coder Juniper Covid-19/Risk by phone 0:57",   // two selections of one turn: one coding over both
+            "Session_1-0002 Coder Juniper Covid-19/Risk by phone 0:15",   // two selections of one turn: two passages
+            "Session_1-0002 Coder Juniper Covid-19/Risk by phone 36:57",
             "Session_1-0003 Coder Juniper Covid-19/Not criminalising children 46:73",
             "Session_2-0001 imported Covid-19/Isolation-loneliness 38:62",
         ])

@@ -13,7 +13,7 @@ final class ProjectTests: XCTestCase {
             XCTAssertEqual(try String.fetchOne(db, sql: "PRAGMA journal_mode"), "wal")
             XCTAssertEqual(try Int.fetchOne(db, sql: "PRAGMA foreign_keys"), 1)
         }
-        XCTAssertEqual(try project.appliedMigrations(), ["v1-initial-schema"])
+        XCTAssertEqual(try project.appliedMigrations(), ["v1-initial-schema", "v2-passages"])
         XCTAssertEqual(try project.count("audit_log"), 1)
         // The WAL and shared-memory files take the main file's owner-only mode.
         for suffix in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: project.path + suffix) {
@@ -112,5 +112,17 @@ final class ProjectTests: XCTestCase {
             XCTAssertThrowsError(try project.write { try $0.execute(sql: sql) }, sql)
         }
         XCTAssertEqual(try project.count("codings"), 1)
+        // Passages: overlapping spans of one code beside the whole turn are kept; the same span twice, or a passage ID
+        // used twice, is refused.
+        try project.write { db in
+            try db.execute(sql: "INSERT INTO codings(uid, excerpt_id, code_id, coder_id, span_start, span_end, created_at) VALUES ('p1', 1, 1, 1, 0, 3, 'now')")
+            try db.execute(sql: "INSERT INTO codings(excerpt_id, code_id, coder_id, span_start, span_end, created_at) VALUES (1, 1, 1, 1, 2, 'now')")
+        }
+        for sql in ["INSERT INTO codings(excerpt_id, code_id, coder_id, span_start, span_end, created_at) VALUES (1, 1, 1, 0, 3, 'now')",
+                    "INSERT INTO codings(uid, excerpt_id, code_id, coder_id, span_start, span_end, created_at) VALUES ('p1', 1, 1, 1, 1, 3, 'now')"] {
+            XCTAssertThrowsError(try project.write { try $0.execute(sql: sql) }, sql)
+        }
+        XCTAssertEqual(try project.count("codings"), 3)
+        XCTAssertEqual(try project.read { try Int.fetchOne($0, sql: "SELECT count(DISTINCT uid) FROM codings WHERE length(uid) = 36") }, 2)
     }
 }

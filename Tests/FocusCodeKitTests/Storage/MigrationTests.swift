@@ -1,0 +1,54 @@
+import FocusCodeKit
+import FocusCodeTestSupport
+import Foundation
+import GRDB
+import XCTest
+
+/// A project written by the previous release (schema v1: one coding per excerpt, code and coder) opens, migrates to
+/// passages, and keeps every coding, span, note and review.
+final class MigrationTests: XCTestCase {
+    func testReleaseOneProjectMigratesToPassagesWithoutLoss() throws {
+        let dir = TempDir()
+        let copy = dir.path("release-1.sqlite")
+        try FileManager.default.copyItem(atPath: FixtureData.root.appendingPathComponent("projects/release-1.sqlite").path, toPath: copy)
+        // What v1 held, read with plain SQLite before the library touches the file.
+        let before = try DatabaseQueue(path: copy)
+        let oldRows = try before.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT e.ref, k.uid AS code, r.name AS coder, c.span_start, c.span_end, c.note FROM codings c
+                JOIN excerpts e ON e.id = c.excerpt_id JOIN codes k ON k.id = c.code_id JOIN coders r ON r.id = c.coder_id
+                ORDER BY 1, 2, 3
+                """).map { "\($0["ref"] as String) \($0["code"] as String) \($0["coder"] as String) \($0["span_start"] as Int? ?? -1):\($0["span_end"] as Int? ?? -1) \($0["note"] as String? ?? "")" }
+        }
+        let oldReviews = try before.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM reviews") }
+        try before.close()
+        XCTAssertEqual(oldRows.count, 385)
+
+        let project = try Project.open(at: copy)
+        try project.read { db in
+            XCTAssertEqual(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid"), ["v1-initial-schema", "v2-passages"])
+            let newRows = try Row.fetchAll(db, sql: """
+                SELECT e.ref, k.uid AS code, r.name AS coder, c.span_start, c.span_end, c.note FROM codings c
+                JOIN excerpts e ON e.id = c.excerpt_id JOIN codes k ON k.id = c.code_id JOIN coders r ON r.id = c.coder_id
+                ORDER BY 1, 2, 3
+                """).map { "\($0["ref"] as String) \($0["code"] as String) \($0["coder"] as String) \($0["span_start"] as Int? ?? -1):\($0["span_end"] as Int? ?? -1) \($0["note"] as String? ?? "")" }
+            XCTAssertEqual(newRows, oldRows)
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM reviews"), oldReviews)
+            // Every passage got its own well-formed version-4 UUID.
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(DISTINCT uid) FROM codings"), 385)
+            let uids = try String.fetchAll(db, sql: "SELECT uid FROM codings")
+            XCTAssertTrue(uids.allSatisfy { UUID(uuidString: $0) != nil && $0 == $0.lowercased() && Array($0)[14] == "4" }, "\(uids.prefix(3))")
+            XCTAssertEqual(try String.fetchOne(db, sql: "PRAGMA integrity_check"), "ok")
+            XCTAssertEqual(try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count, 0)
+        }
+        // The migrated project takes passages: a second, overlapping passage of the span that coder_c had.
+        let existing = try project.codings(CodingFilter(coder: "coder_c", excerpt: "FG1-0007"))
+        XCTAssertEqual(existing.map(\.span), [Span(start: 4, end: 30)])
+        XCTAssertEqual(existing.first?.note, "spans survive migration")
+        let code = try XCTUnwrap(existing.first?.code)
+        XCTAssertEqual(try project.applyCode(code, to: "FG1-0007", coder: "coder_c", span: Span(start: 10, end: 40)), .applied)
+        XCTAssertEqual(try project.codings(CodingFilter(coder: "coder_c", excerpt: "FG1-0007")).map(\.span),
+                       [Span(start: 4, end: 30), Span(start: 10, end: 40)])
+        XCTAssertEqual(try project.reviewState("FG1-0009", coder: "coder_c"), .reviewedNone)
+    }
+}
