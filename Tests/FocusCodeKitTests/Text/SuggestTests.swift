@@ -139,4 +139,36 @@ final class SuggestTests: XCTestCase {
         XCTAssertThrowsError(try project.applySuggestions(as: "carol")) { XCTAssertEqual($0 as? TextAnalysisError, .reservedMachineCoder("carol")) }
         XCTAssertThrowsError(try project.evaluateSuggestions(coder: "coder_a", folds: 1)) { XCTAssertEqual(($0 as? CategorisedError)?.category, .usage) }
     }
+
+    func testReviewAcceptRejectSkip() throws {
+        let dir = TempDir()
+        let (project, _) = try plantedProject(in: dir)
+        try project.trainSuggestionModel(coder: "coder_a", groups: ["G1"])
+        try project.applySuggestions(as: "machine", groups: ["G2"])
+        let session = try SuggestionReviewSession(project: project, reviewer: "alice", suggester: "machine", group: "G2")
+        let total = session.queue.count
+        XCTAssertGreaterThan(total, 3)
+        let first = session.current!, second = session.queue[1], third = session.queue[2]
+        try session.accept()
+        try session.reject()
+        session.skip()
+        XCTAssertEqual(try project.codings(CodingFilter(coder: "alice")).map { "\($0.excerpt) \($0.code ?? "-")" }.sorted(),
+                       (["\(first.excerpt) \(first.code)"] + (second.excerpt == first.excerpt ? [] : ["\(second.excerpt) -"])).sorted())
+        if second.excerpt != first.excerpt {
+            XCTAssertEqual(try project.reviewState(second.excerpt, coder: "alice"), .reviewedNone)
+        }
+        let statuses = try project.read { db in
+            try String.fetchAll(db, sql: "SELECT status || ':' || ifnull(reviewed_by, '') FROM suggestion WHERE status <> 'pending' ORDER BY status")
+        }
+        XCTAssertEqual(statuses, ["accepted:alice", "rejected:alice"])
+        // The machine's own codings stay; a new session shows only what is still pending (the skipped one first).
+        XCTAssertEqual(try project.codings(CodingFilter(coder: "machine")).filter { $0.code != nil }.count, total)
+        let again = try SuggestionReviewSession(project: project, reviewer: "alice", suggester: "machine", group: "G2")
+        XCTAssertEqual(again.queue.count, total - 2)
+        XCTAssertEqual(again.current, third)
+        XCTAssertThrowsError(try SuggestionReviewSession(project: project, reviewer: "machine", suggester: "machine"))
+        XCTAssertThrowsError(try SuggestionReviewSession(project: project, reviewer: "alice", suggester: "nobody")) {
+            XCTAssertEqual(($0 as? CategorisedError)?.category, .badData)
+        }
+    }
 }
