@@ -13,7 +13,7 @@ func benchSuggest() throws {
     let seed = UInt64(option("--seed", "1"))!
     func cpu() -> Double {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(0, &usage)  // RUSAGE_SELF
         return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
     func timed<T>(_ body: () throws -> T) rethrows -> (T, Double, Double) {

@@ -92,3 +92,19 @@ final class WordsCLITests: XCTestCase {
         XCTAssertTrue(none.stderr.contains("no turns by speaker Moderator"), none.stderr)
     }
 }
+
+extension WordsCLITests {
+    func testHTMLReportWordChart() throws {
+        XCTAssertEqual(try run(["codebook", "import", CLITests.fixtures.appendingPathComponent("codebook.yaml").path]).status, 0)
+        XCTAssertEqual(try run(["code", "FG1-0002", "Role of policing/Training needs", "--coder", "alice"]).status, 0)
+        let result = try run(["report", "html", "--coder", "alice", "--output", "r.html", "--words", "2"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let html = try String(contentsOf: dir.appendingPathComponent("r.html"), encoding: .utf8)
+        XCTAssertTrue(html.contains("<li><a href=\"#words\">Most frequent words</a></li>"))
+        XCTAssertTrue(html.contains("<desc id=\"words-desc\">FG1: training 3, isolated 2.</desc>"), html)
+        XCTAssertTrue(html.contains("<title>training: 3 times in 2 of 3 turns (66.7%)</title>"), html)
+        let plain = try run(["report", "html", "--coder", "alice", "--output", "p.html"])
+        XCTAssertEqual(plain.status, 0)
+        XCTAssertFalse(try String(contentsOf: dir.appendingPathComponent("p.html"), encoding: .utf8).contains("id=\"words\""))
+    }
+}
