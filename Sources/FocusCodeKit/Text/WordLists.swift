@@ -121,7 +121,7 @@ public enum TextAnalysisError: CategorisedError, Equatable {
         case .noTrainingData(let coder, let reason):
             return "cannot learn from coder '\(coder)': \(reason)."
         case .noModel(let name):
-            return "no trained model '\(name)' in this project; run 'focuscode suggest train --coder NAME' first."
+            return "no trained model\(name == "(any)" ? "" : " '\(name)'") in this project; run 'focuscode suggest train --coder NAME' first."
         case .modelUnreadable(let name, let reason):
             return "the stored model '\(name)' cannot be read (\(reason)); train it again with 'focuscode suggest train'."
         case .reservedMachineCoder(let name):
