@@ -31,7 +31,9 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
-            ]
+            ],
+            // English stop words and fillers for the word tools (plain text, one word a line).
+            resources: [.process("Resources")]
         ),
         .executableTarget(
             name: "focuscode",

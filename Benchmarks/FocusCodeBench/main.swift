@@ -5,6 +5,7 @@
 //   swift build -c release && .build/release/focuscode-bench anonymise [--turns 1000000] [--work DIR]
 //   swift build -c release && .build/release/focuscode-bench agreement   (see AgreementBench.swift)
 //   swift build -c release && .build/release/focuscode-bench codings [--excerpts 1000000] [--codings 3000000] [--work DIR]
+//   swift build -c release && .build/release/focuscode-bench suggest [--turns 100000]   (see SuggestBench.swift)
 //
 // Not part of `swift test`: benchmarks are measured on a release build, never as timed unit tests.
 import FocusCodeKit
@@ -429,9 +430,11 @@ case "themes": try benchThemes()
 case "anonymise": try benchAnonymise()
 case "agreement": try benchAgreement()
 case "codings": try benchCodings()
+case "suggest": try benchSuggest()
 default:
     print("usage: focuscode-bench import|anonymise [--turns N] [--work DIR]\n       focuscode-bench themes [--excerpts N] [--codings N] [--groups N] [--work DIR]")
     print("       focuscode-bench agreement [--units N] [--coders N] [--codes N] [--work DIR] [--python PATH]")
     print("       focuscode-bench codings [--excerpts N] [--codings N] [--work DIR]")
+    print("       focuscode-bench suggest [--turns N] [--themes N] [--seed N]")
     exit(64)
 }

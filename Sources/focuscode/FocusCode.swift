@@ -16,9 +16,9 @@ struct FocusCode: ParsableCommand {
         subcommands: [
             Demo.self, Init.self, Import.self, Anonymise.self,
             Groups.self, Documents.self, Participants.self,
-            Excerpts.self, Show.self, Search.self,
+            Excerpts.self, Show.self, Search.self, Words.self, Kwic.self,
             Codebook.self, Code.self, Uncode.self, Codings.self, Autocode.self,
-            Agreement.self, Reconcile.self, Report.self,
+            Agreement.self, Reconcile.self, Report.self, Suggest.self,
             Export.self, ImportRefi.self, Team.self,
         ]
     )

@@ -147,3 +147,34 @@ final class InteractiveCodingTests: XCTestCase {
         XCTAssertEqual(try h.run(["codings", "export", "--coder", "alice"]).stdout.split(separator: "\n").count, 3)
     }
 }
+
+extension InteractiveCodingTests {
+    /// `code --interactive --review-suggestions machine`: accept, reject, skip by key, then what is stored.
+    func testReviewsMachineSuggestions() throws {
+        let h = try CLIHarness()
+        try h.setUpProject()
+        XCTAssertEqual(try h.run(["codings", "import", CLIHarness.fixtures.appendingPathComponent("codings/coder_a.csv").path]).status, 0)
+        XCTAssertEqual(try h.run(["suggest", "train", "--coder", "coder_a", "--level", "1"]).status, 0)
+        let applied = try h.run(["suggest", "apply", "--as", "machine", "--group", "FG2", "--min-confidence", "0.2"])
+        XCTAssertEqual(applied.status, 0, applied.stderr)
+        let command = "\(CLIHarness.binary.path) code --interactive --coder alice --review-suggestions machine --project \(h.project)"
+        try tmux(["new-session", "-d", "-s", "review", "-x", "120", "-y", "40", "\(command); echo \"EXIT=$?\"; sleep 120"])
+        var s = try waitFor("alice reviewing machine's suggestions", in: "review")
+        XCTAssertTrue(s.contains("suggestion 1 of "), s)
+        XCTAssertTrue(s.contains("Suggested: "), s)
+        try keys("review", "a")
+        s = try waitFor("suggestion 2 of ", in: "review")
+        XCTAssertTrue(s.contains("Accepted "), s)
+        try keys("review", "r")
+        s = try waitFor("suggestion 3 of ", in: "review")
+        XCTAssertTrue(s.contains("Rejected "), s)
+        try keys("review", "s")
+        try waitFor("suggestion 4 of ", in: "review")
+        try keys("review", "q")
+        s = try waitFor("EXIT=0", in: "review")
+        XCTAssertTrue(s.contains("Reviewed machine's suggestions as alice: 1 accepted, 1 rejected,"), s)
+        let alice = try h.run(["codings", "export", "--coder", "alice"]).stdout.split(separator: "\n").dropFirst()
+        XCTAssertGreaterThanOrEqual(alice.count, 1)
+        XCTAssertTrue(alice.allSatisfy { $0.hasPrefix("FG2-") }, "\(alice)")
+    }
+}

@@ -312,3 +312,104 @@ public final class CodingSession {
         message = text
     }
 }
+
+/// One suggestion waiting for a human: the excerpt, the code and the machine's confidence.
+public struct PendingSuggestion: Sendable, Equatable {
+    public var excerpt: String
+    public var code: String
+    public var confidence: Double
+}
+
+/// Walks a coder through another coder's pending suggestions (usually the machine's): accept makes the code the
+/// reviewer's own coding, reject records the reviewer as having reviewed the excerpt without it, skip leaves it
+/// pending. Each decision is one transaction with an audit entry.
+public final class SuggestionReviewSession {
+    public let project: Project
+    public let reviewer: String
+    public let suggester: String
+    public let group: String?
+    public private(set) var queue: [PendingSuggestion]
+    public private(set) var index = 0
+    public private(set) var accepted = 0
+    public private(set) var rejected = 0
+    public var message: String?
+
+    public init(project: Project, reviewer: String, suggester: String, group: String? = nil) throws {
+        try Project.validateCoderName(reviewer)
+        if reviewer.lowercased() == suggester.lowercased() {
+            throw CodingError.invalidCoderName(reviewer, reason: "a coder cannot review their own suggestions; choose another --coder")
+        }
+        self.project = project
+        self.reviewer = reviewer
+        self.suggester = suggester
+        self.group = group
+        queue = try project.read { db in
+            guard let suggesterId = try Project.coderId(db, suggester, create: false) else { throw CodingError.unknownCoder(suggester) }
+            var groupFilter = ""
+            if let group {
+                guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM groups WHERE name = ?", arguments: [group]) else {
+                    throw ProjectError.unknownGroup(group)
+                }
+                groupFilter = " AND e.group_id = \(id)"
+            }
+            let tree = try CodeTree.load(db)
+            return try Row.fetchAll(db, sql: """
+                SELECT e.ref, s.code_id, s.confidence FROM suggestion s JOIN excerpts e ON e.id = s.excerpt_id JOIN groups g ON g.id = e.group_id
+                WHERE s.coder_id = ? AND s.status = 'pending'\(groupFilter) ORDER BY g.position, e.seq, s.confidence DESC
+                """, arguments: [suggesterId]).compactMap { row in
+                tree.code(rowId: row["code_id"]).map { PendingSuggestion(excerpt: row["ref"], code: $0.path, confidence: row["confidence"]) }
+            }
+        }
+    }
+
+    /// The suggestion shown, nil when all have been seen.
+    public var current: PendingSuggestion? { index < queue.count ? queue[index] : nil }
+
+    /// The reviewer's coding of the current suggestion's code; the suggestion is marked accepted.
+    public func accept() throws {
+        guard let item = current else { return }
+        try decide(item, status: "accepted") { db, excerptId, reviewerId, code in
+            let tree = try CodeTree.load(db)
+            _ = try Project.apply(db, tree: tree, code: code, excerptId: excerptId, excerpt: item.excerpt, coderId: reviewerId,
+                                  span: nil, note: nil, replace: true)
+        }
+        accepted += 1
+        message = "Accepted \(item.code) on \(item.excerpt) as \(reviewer)'s coding."
+        index += 1
+    }
+
+    /// The suggestion is marked rejected; the reviewer has reviewed the excerpt, without this code.
+    public func reject() throws {
+        guard let item = current else { return }
+        try decide(item, status: "rejected") { db, excerptId, reviewerId, _ in
+            try db.execute(sql: "INSERT OR IGNORE INTO reviews(excerpt_id, coder_id, reviewed_at) VALUES (?, ?, ?)",
+                           arguments: [excerptId, reviewerId, Clock.nowString()])
+        }
+        rejected += 1
+        message = "Rejected \(item.code) on \(item.excerpt)."
+        index += 1
+    }
+
+    /// Leaves the current suggestion pending and moves on.
+    public func skip() {
+        guard let item = current else { return }
+        message = "Skipped \(item.code) on \(item.excerpt); it stays pending."
+        index += 1
+    }
+
+    private func decide(_ item: PendingSuggestion, status: String, _ body: (Database, Int64, Int64, Code) throws -> Void) throws {
+        try project.write { db in
+            let tree = try CodeTree.load(db)
+            let code = try tree.resolve(item.code)
+            let excerptId = try Project.excerptId(db, item.excerpt)
+            guard let suggesterId = try Project.coderId(db, suggester, create: false) else { throw CodingError.unknownCoder(suggester) }
+            let reviewerId = try Project.coderId(db, reviewer, create: true)!
+            try body(db, excerptId, reviewerId, code)
+            try db.execute(sql: """
+                UPDATE suggestion SET status = ?, reviewed_by = ?, reviewed_at = ? WHERE excerpt_id = ? AND code_id = ? AND coder_id = ? AND status = 'pending'
+                """, arguments: [status, reviewer, Clock.nowString(), excerptId, code.rowId, suggesterId])
+            try AuditLog.record(db, actor: reviewer, action: "suggestion.\(status == "accepted" ? "accept" : "reject")", objectKind: "excerpt",
+                                objectRef: item.excerpt, detail: "code=\(code.uid) suggested_by=\(suggester) coder=\(reviewer)")
+        }
+    }
+}

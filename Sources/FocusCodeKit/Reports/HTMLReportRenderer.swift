@@ -59,7 +59,7 @@ public struct HTMLReportRenderer {
         if let subtitle = model.subtitle { page.line("<p class=\"subtitle\">\(HTML.escape(subtitle))</p>") }
         page.line("<p class=\"coding\"><strong>Coding counted:</strong> \(HTML.escape(themes.selection.text)).</p>")
         page.line("<nav aria-label=\"Contents\"><ol>")
-        for (id, title) in Self.sections { page.line("<li><a href=\"#\(id)\">\(HTML.escape(title))</a></li>") }
+        for (id, title) in Self.sections + (model.words == nil ? [] : [("words", "Most frequent words")]) { page.line("<li><a href=\"#\(id)\">\(HTML.escape(title))</a></li>") }
         page.line("</ol></nav>")
         page.line("</header>")
         page.line("<main>")
@@ -68,6 +68,7 @@ public struct HTMLReportRenderer {
         heatMap(model.byParticipant, into: &page)
         cooccurrence(model.cooccurrence, into: &page)
         quotes(model.quotes, colours: colourMap(themes), into: &page)
+        if let words = model.words { wordChart(words, into: &page) }
         page.line("</main>")
         page.line("<footer><p>Made with FocusCode. Every count is of excerpts (speaker turns); the rules under each section say exactly what is counted.</p></footer>")
         page.line("</body>")
@@ -169,6 +170,48 @@ public struct HTMLReportRenderer {
         }
         page.line("</svg>")
         page.line("<figcaption>\(HTML.escape(title)). Each bar is labelled with its group; the figures are excerpts coded and their share of the group's participant excerpts (roll-up as in the table).</figcaption>")
+        page.line("</figure>")
+        page.line("</section>")
+    }
+
+    /// The top words of each group as horizontal bars of their share of turns, the count beside each bar.
+    private func wordChart(_ report: WordFrequencyReport, into page: inout Page) {
+        page.line("<section id=\"words\">")
+        page.line("<h2>Most frequent words</h2>")
+        guard !report.rows.isEmpty else {
+            page.line("<p>No words to chart.</p></section>")
+            return
+        }
+        let cells = report.cells
+        let maxShare = report.rows.map(\.shareOfTurns).max() ?? 1
+        let labelWidth = 190.0, plotWidth = 420.0, valueWidth = 120.0, barHeight = 16.0, barGap = 4.0, headHeight = 24.0, blockGap = 14.0
+        let width = labelWidth + plotWidth + valueWidth
+        let blocks = cells.map { cell in report.rows.filter { $0.by == cell.value } }
+        let height = blocks.map { headHeight + Double($0.count) * (barHeight + barGap) }.reduce(0, +) + blockGap * Double(max(0, blocks.count - 1))
+        let title = "Most frequent words in participant turns, by group: share of the group's turns using each word"
+        page.line("<figure>")
+        page.line("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 \(f(width)) \(f(height))\" width=\"\(f(width))\" height=\"\(f(height))\" role=\"img\" aria-labelledby=\"words-title words-desc\">")
+        page.line("<title id=\"words-title\">\(HTML.escape(title))</title>")
+        let summary = zip(cells, blocks).map { cell, rows in
+            "\(cell.value ?? "all"): " + rows.map { "\($0.term) \($0.count)" }.joined(separator: ", ")
+        }.joined(separator: "; ")
+        page.line("<desc id=\"words-desc\">\(HTML.escape(summary)).</desc>")
+        var y = 0.0
+        for (cell, rows) in zip(cells, blocks) {
+            page.line("<text class=\"label\" x=\"0\" y=\"\(f(y + 16))\">\(HTML.escape(cell.value ?? "All groups")) (\(cell.turns) turns)</text>")
+            y += headHeight
+            for row in rows {
+                let length = maxShare > 0 ? plotWidth * row.shareOfTurns / maxShare : 0
+                let tip = "\(row.term): \(row.count) times in \(row.turns) of \(cell.turns) turns (\(ReportTables.percent(row.shareOfTurns)))"
+                page.line("<text class=\"group\" x=\"\(f(labelWidth - 8))\" y=\"\(f(y + barHeight - 4))\" text-anchor=\"end\">\(HTML.escape(row.term))</text>")
+                page.line("<rect x=\"\(f(labelWidth))\" y=\"\(f(y))\" width=\"\(f(max(length, 0)))\" height=\"\(f(barHeight))\" fill=\"#4477AA\"><title>\(HTML.escape(tip))</title></rect>")
+                page.line("<text class=\"value\" x=\"\(f(labelWidth + length + 6))\" y=\"\(f(y + barHeight - 4))\">\(row.count) · \(ReportTables.percent(row.shareOfTurns))</text>")
+                y += barHeight + barGap
+            }
+            y += blockGap
+        }
+        page.line("</svg>")
+        page.line("<figcaption>\(HTML.escape(title)). Figures: occurrences · share of turns. Stop words and fillers are left out, placeholders never count; moderator turns are \(report.scope.includeModerator ? "included" : "left out").</figcaption>")
         page.line("</figure>")
         page.line("</section>")
     }

@@ -247,6 +247,8 @@ public struct HTMLReportModel: Sendable, Equatable {
     public var cooccurrence: CooccurrenceReport
     /// Quotes per theme.
     public var quotes: QuotesReport
+    /// The most frequent words per group (a chart after the quotes); nil leaves the section out.
+    public var words: WordFrequencyReport? = nil
 }
 
 // JSON: undefined values are written as null rather than left out, so every key is always there.

@@ -8,6 +8,7 @@ enum Migrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-initial-schema", migrate: v1)
         migrator.registerMigration("v2-passages", migrate: v2)
+        migrator.registerMigration("v3-suggestions", migrate: v3Suggestions)
         return migrator
     }
 
@@ -213,4 +214,40 @@ enum Migrations {
     /// A random version-4 UUID in lower-case text, computed by SQLite (for rows moved by a migration).
     static let uuidSQL = "lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || "
         + "substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))"
+
+    /// The machine coder: trained models, and each suggestion's confidence and review (kept apart from `codings`,
+    /// where a suggestion is an ordinary coding of the machine's coder).
+    static func v3Suggestions(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE suggestion_model (
+              id             INTEGER PRIMARY KEY,
+              name           TEXT NOT NULL UNIQUE,
+              algorithm      TEXT NOT NULL,
+              training_coder TEXT NOT NULL,
+              training_turns INTEGER NOT NULL,
+              level          INTEGER,
+              params         TEXT NOT NULL,
+              codes          TEXT NOT NULL,
+              examples       TEXT NOT NULL,
+              vocabulary     TEXT NOT NULL,
+              weights        BLOB NOT NULL,
+              bias           BLOB NOT NULL,
+              created_at     TEXT NOT NULL
+            );
+
+            CREATE TABLE suggestion (
+              excerpt_id  INTEGER NOT NULL REFERENCES excerpts(id) ON DELETE CASCADE,
+              code_id     INTEGER NOT NULL REFERENCES codes(id),
+              coder_id    INTEGER NOT NULL REFERENCES coders(id),
+              model_id    INTEGER REFERENCES suggestion_model(id) ON DELETE SET NULL,
+              confidence  REAL NOT NULL CHECK (confidence >= 0 AND confidence <= 1),
+              status      TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'accepted', 'rejected')),
+              reviewed_by TEXT,
+              reviewed_at TEXT,
+              created_at  TEXT NOT NULL,
+              PRIMARY KEY (excerpt_id, code_id, coder_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX suggestion_coder ON suggestion(coder_id, status);
+            """)
+    }
 }

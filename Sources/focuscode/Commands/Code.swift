@@ -71,12 +71,18 @@ extension FocusCode {
                 code codes only those words; Esc clears), r remove, 0 no code applies, n note, u undo, b back, \
                 Enter or s next, ? help, q quit.
 
+                --interactive --review-suggestions CODER walks through that coder's pending suggestions (e.g. the \
+                machine coder's, from 'focuscode suggest apply'), one excerpt and code at a time with its confidence: \
+                a accepts (the code becomes your coding), r rejects (you have reviewed the excerpt without it), s skips \
+                (it stays pending), q quits; run it again to see what is still pending.
+
                 Examples:
                   focuscode code FG1-0007 "Offender profiles/Isolation" --coder alice
                   focuscode code FG1-0007 "Offender profiles/Isolation" --coder alice --span 12:80 --note "strong example"
                   focuscode code FG1-0007 "Offender profiles/Isolation" --coder alice --text "living alone"
                   focuscode code FG1-0008 --none --coder alice
                   focuscode code --interactive --coder alice --group FG1 --blind
+                  focuscode code --interactive --coder alice --review-suggestions machine   # a accept, r reject, s skip, q quit
                 """)
         @OptionGroup var project: ProjectOptions
         @OptionGroup var coderOptions: CoderOptions
@@ -93,6 +99,9 @@ extension FocusCode {
         @Flag(name: .long, help: "With --interactive: only excerpts this coder has not reviewed yet.") var uncoded = false
         @Flag(name: .customLong("include-moderator"), help: "With --interactive: include moderators' turns in the queue.")
         var includeModerator = false
+        @Option(name: .long, help: ArgumentHelp("With --interactive: walk through this coder's pending suggestions (e.g. machine): a accept, r reject, s skip.",
+                                                valueName: "coder"))
+        var reviewSuggestions: String?
 
         func validate() throws {
             if interactive {
@@ -101,8 +110,8 @@ extension FocusCode {
                 }
                 return
             }
-            if group != nil || blind || uncoded || includeModerator {
-                throw ValidationError("--group, --blind, --uncoded and --include-moderator go with --interactive.")
+            if group != nil || blind || uncoded || includeModerator || reviewSuggestions != nil {
+                throw ValidationError("--group, --blind, --uncoded, --include-moderator and --review-suggestions go with --interactive.")
             }
             guard excerpt != nil else { throw ValidationError("Name the excerpt (e.g. FG1-0007) and a code, or use --interactive.") }
             if none {
@@ -115,6 +124,10 @@ extension FocusCode {
 
         func run() throws {
             let coder = try coderOptions.name(in: project)
+            if interactive, let suggester = reviewSuggestions {
+                try InteractiveCoding.review(projectOptions: project, coder: coder, suggester: suggester, group: group)
+                return
+            }
             if interactive {
                 try InteractiveCoding.run(projectOptions: project, coder: coder, group: group, blind: blind, uncoded: uncoded,
                                           includeModerators: includeModerator)

@@ -255,6 +255,58 @@ enum InteractiveCoding {
         Console.out("Coded as \(coder): reviewed \(session.reviewedCount) of \(session.total) excerpts\(group.map { " in \($0)" } ?? ""). Run the same command to resume.")
     }
 
+    /// The suggestion review: one pending suggestion at a time; a accept, r reject, s skip, q quit.
+    static func review(projectOptions: ProjectOptions, coder: String, suggester: String, group: String?) throws {
+        let project = try projectOptions.open()
+        let session = try SuggestionReviewSession(project: project, reviewer: coder, suggester: suggester, group: group)
+        if session.queue.isEmpty {
+            Console.out("Nothing to review: \(suggester) has no pending suggestions\(group.map { " in \($0)" } ?? "").")
+            return
+        }
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw CodingError.needsTerminal("the interactive session needs a terminal (stdin and stdout); from a script use 'focuscode code EXCERPT CODE --coder NAME'.")
+        }
+        Terminal.enableRaw()
+        defer { Terminal.restore() }
+        loop: while let item = session.current {
+            drawReview(session, item)
+            do {
+                switch Terminal.readKey() {
+                case .char("q"), .eof: break loop
+                case .char("a"), .char("y"): try session.accept()
+                case .char("r"), .char("x"): try session.reject()
+                case .char("s"), .char(" "), .enter, .right, .down: session.skip()
+                default: session.message = "Keys: a accept · r reject · s skip · q quit."
+                }
+            } catch let error as CategorisedError {
+                session.message = "Not done: " + (error.errorDescription ?? "\(error)")
+                session.skip()
+            }
+        }
+        Terminal.restore()
+        let left = session.queue.count - session.accepted - session.rejected
+        Console.out("Reviewed \(suggester)'s suggestions as \(coder): \(session.accepted) accepted, \(session.rejected) rejected, \(left) still pending.")
+    }
+
+    static func drawReview(_ session: SuggestionReviewSession, _ item: PendingSuggestion) {
+        let (width, height) = Terminal.size
+        var lines: [String] = []
+        let title = "FocusCode · \(session.reviewer) reviewing \(session.suggester)'s suggestions" + (session.group.map { " · \($0)" } ?? "")
+        lines.append(fit(title, "suggestion \(session.index + 1) of \(session.queue.count)", width: width))
+        lines.append(String(repeating: "─", count: width))
+        if let (_, view, _) = try? session.project.excerpt(item.excerpt) {
+            lines.append("▶ " + bold("\(view.ref)  \(view.speaker ?? "(no speaker)")") + "  · group \(view.group)")
+            lines += wrap(view.text, width: width - 4).map { "    " + $0 }
+        }
+        lines.append(String(repeating: "─", count: width))
+        lines.append("Suggested: " + bold(item.code) + String(format: "  (confidence %.2f)", item.confidence))
+        lines.append(clip(session.message ?? "", width))
+        lines.append("a accept · r reject · s skip · q quit")
+        lines = lines.map { clip($0, width) }
+        if lines.count > height - 1 { lines = Array(lines.suffix(height - 1)) }
+        Terminal.write("\u{1B}[H" + lines.map { $0 + "\u{1B}[K" }.joined(separator: "\r\n") + "\r\n\u{1B}[J> ")
+    }
+
     // MARK: - Drawing
 
     static func draw(_ session: CodingSession, mode: Mode, showHelp: Bool) {

@@ -162,6 +162,7 @@ extension FocusCode {
                     Examples:
                       focuscode report html --consensus --output report.html
                       focuscode report html --coder coder_a --output coder_a.html --quotes 5
+                      focuscode report html --coder coder_a --output report.html --words 15   # with a word chart per group
                     """)
             @OptionGroup var project: ProjectOptions
             @OptionGroup var selection: SelectionOptions
@@ -170,9 +171,11 @@ extension FocusCode {
             var output: String
             @Option(name: .long, help: "Quotes per theme.") var quotes: Int = 3
             @Option(name: .long, help: "The page's title.") var title: String = "Theme report"
+            @Option(name: .long, help: "Add a chart of the N most frequent words per group (stop words and fillers left out).") var words: Int?
 
             func validate() throws {
                 if quotes < 1 { throw ValidationError("--quotes must be at least 1.") }
+                if let words, words < 1 { throw ValidationError("--words must be at least 1.") }
             }
 
             func run() throws {
@@ -182,6 +185,10 @@ extension FocusCode {
                 var model = try opened.htmlReport(options, quotesPerTheme: quotes,
                                                   subtitle: "Project \((opened.path as NSString).lastPathComponent)")
                 model.title = title
+                if let words {
+                    model.words = try opened.wordFrequencies(WordScope(includeModerator: options.includeModerator),
+                                                             options: WordFrequencyOptions(top: words, by: .group, excluded: try WordLists.english()))
+                }
                 let html = HTMLReportRenderer().render(model)
                 try writeReport(html, to: output)
                 Console.out("Wrote \(output) (\(html.utf8.count / 1024 + 1) KB): \(model.themes.selection.text).")
