@@ -1,0 +1,3 @@
+import XCTest
+@testable import FocusCodeWeb
+final class WebRouteTests: XCTestCase { func testNothing() {} }
