@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// The per-run secrets: the session token (in the printed URL, then a cookie) and the CSRF token (in the page).
@@ -58,7 +59,7 @@ struct Gate<Context: RequestContext>: RouterMiddleware {
     }
 
     private func check(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let host = request.head.authority ?? request.headers[.host] ?? ""
+        let host = request.head.authority ?? ""
         guard allowedHosts().contains(host.lowercased()) else {
             throw WebError(status: .misdirectedRequest, message: "This workbench answers only at the address focuscode serve printed.")
         }

@@ -71,7 +71,7 @@ enum Pages {
 
     /// The codebook tree: every active code a button that codes the selection; the first nine have keys 1–9.
     static func codebookAside(_ tree: CodeTree, palette: Palette, keys: [Int64: Int]) -> String {
-        var out = """
+        let out = """
             <h2>Codebook</h2>
             <label for="codefilter" class="sr">Find a code</label>
             <input id="codefilter" type="search" placeholder="Find a code  (c)" autocomplete="off">

@@ -1,3 +1,0 @@
-import XCTest
-@testable import FocusCodeWeb
-final class WebRouteTests: XCTestCase { func testNothing() {} }
