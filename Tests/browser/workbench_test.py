@@ -24,7 +24,7 @@ KEY = os.path.join(WORK, "keys", "study.key")
 
 
 def fc(*args, check=True):
-    r = subprocess.run([BIN, *args, "--project", PROJECT] if args[0] != "init" else [BIN, *args],
+    r = subprocess.run([BIN, *args, "--project", PROJECT],
                        capture_output=True, text=True, stdin=subprocess.DEVNULL)
     if check and r.returncode != 0:
         raise RuntimeError(f"focuscode {' '.join(args)} exited {r.returncode}: {r.stderr.strip()}")
@@ -33,21 +33,21 @@ def fc(*args, check=True):
 
 def build_project():
     os.makedirs(os.path.dirname(KEY))
-    fc("init", PROJECT)
+    fc("init")
     fc("import", os.path.join(FIX, "transcripts", "FG1.docx"), "--group", "FG1", "--key", KEY)
     fc("import", os.path.join(FIX, "transcripts", "FG2.vtt"), "--group", "FG2", "--key", KEY)
     # A fictional turn with an astral character and a combining mark before the words to code.
     uni = os.path.join(WORK, "uni.txt")
     with open(uni, "w", encoding="utf-8") as f:
         f.write("Moderator: Say more.\n\nRespondent: Tea \U0001F375 and cafe\u0301 talk, then the night shift rota changed.\n")
-    fc("import", uni, "--group", "UNI", "--no-detect")
+    fc("import", uni, "--group", "UNI", "--no-detect", "--key", KEY)
     if BENCH:
         big = os.path.join(WORK, "big.txt")
         with open(big, "w", encoding="utf-8") as f:
             for i in range(2000):
                 who = "Moderator" if i % 10 == 0 else f"Respondent{i % 7}"
                 f.write(f"{who}: Turn {i}: the patrol came back late and we talked about training, workload and the rota for the winter months.\n\n")
-        fc("import", big, "--group", "BIG", "--no-detect")
+        fc("import", big, "--group", "BIG", "--no-detect", "--key", KEY)
     fc("codebook", "import", os.path.join(FIX, "codebook.yaml"))
     fc("codings", "import", os.path.join(FIX, "codings", "coder_a.csv"))
     fc("codings", "import", os.path.join(FIX, "codings", "coder_b.csv"))
@@ -96,8 +96,13 @@ def select_words(page, ref, words):
         return false; }""", [ref, words])
 
 
+def clear_status(page):
+    page.evaluate("() => { const s = document.getElementById('status'); s.textContent = ''; s.className = ''; }")
+
+
+# Selectors only: the page's CSP (no 'unsafe-eval') stops Playwright's string predicates, as it should.
 def wait_status(page):
-    page.wait_for_function("document.getElementById('status').textContent.length > 0")
+    page.wait_for_selector("#status.ok, #status.error")
     return page.eval_on_selector("#status", "e => [e.className, e.textContent]")
 
 
@@ -150,14 +155,17 @@ def test_code_a_passage_with_the_keyboard_then_reload_and_export(browser, srv):
     assert got == code_point_span(text, words), (rows[0], code_point_span(text, words))
     # Remove it with the keyboard: focus the turn, x.
     page.focus(f"[id='{ref}']")
+    clear_status(page)
     page.keyboard.press("x")
     cls, msg = wait_status(page)
     assert cls == "ok" and "Removed" in msg, msg
     assert [r for r in export_rows("alice") if r["excerpt"] == ref and r["code"]] == []
     # Reviewed, no code: 0 on a focused turn.
     page.focus(f"[id='{ref}']")
+    clear_status(page)
     page.keyboard.press("0")
-    page.wait_for_function("document.getElementById('status').textContent.includes('no code')")
+    cls, msg = wait_status(page)
+    assert cls == "ok" and "no code" in msg, msg
     rows = [r for r in export_rows("alice") if r["excerpt"] == ref]
     assert len(rows) == 1 and rows[0]["code"] == "", rows
     ctx.close()
@@ -174,7 +182,7 @@ def test_search_jumps_to_the_turn(browser, srv):
     href = page.eval_on_selector("ol.hits a", "a => a.getAttribute('href')")
     page.click("ol.hits a")
     ref = href.split("#")[1]
-    page.wait_for_function("r => document.activeElement && document.activeElement.id === r", arg=ref)
+    page.wait_for_selector(f"[id='{ref}']:focus")
     ctx.close()
 
 
@@ -255,8 +263,8 @@ def bench(browser, srv):
         select_words(page, ref, "training")
         page.evaluate("() => { delete document.body.dataset.lastRoundTripMs; }")
         page.keyboard.press(str(1 + i % 9))
-        page.wait_for_function("document.body.dataset.lastRoundTripMs !== undefined")
-        trips.append(float(page.evaluate("document.body.dataset.lastRoundTripMs")))
+        page.wait_for_selector("body[data-last-round-trip-ms]", state="attached")
+        trips.append(float(page.evaluate("() => document.body.dataset.lastRoundTripMs")))
     med = lambda xs: sorted(xs)[len(xs) // 2]
     print(f"BENCH open 2000 turns: server first byte median {med([a for a, _ in loads]):.0f} ms, "
           f"load event median {med([b for _, b in loads]):.0f} ms (7 loads, min {min(b for _, b in loads):.0f}, max {max(b for _, b in loads):.0f})")
