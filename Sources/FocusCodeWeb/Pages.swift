@@ -111,15 +111,26 @@ enum Pages {
         out += "<div class=\"meta\"><span class=\"speaker\">\(esc(e.speaker ?? "—"))</span>\(time)<a class=\"ref\" href=\"#\(esc(e.ref))\">\(esc(e.ref))</a>\(state)</div>"
         out += "<p class=\"text\">\(highlighted(e.text, coded, tree: tree, palette: palette))</p>"
         if !coded.isEmpty {
-            out += "<ul class=\"margin\">"
+            // One chip per code and span, naming every coder who applied it there (not in blind mode).
+            var order: [String] = []
+            var chips: [String: [CodingRecord]] = [:]
             for c in coded {
+                let key = "\(c.codeId ?? "")|\(c.span?.description ?? "")"
+                if chips[key] == nil { order.append(key) }
+                chips[key, default: []].append(c)
+            }
+            out += "<ul class=\"margin\">"
+            for key in order {
+                let group = chips[key]!
+                let c = group[0]
                 let code = c.codeId.flatMap { id in tree.codes.first { $0.uid == id } }
                 let cls = code.map(palette.cls) ?? "k-none"
-                let where_ = c.span.map { " <small>\($0.description)</small>" } ?? " <small>whole turn</small>"
-                let who = view.blind ? "" : " <small class=\"coder\">\(esc(c.coder))</small>"
-                out += "<li class=\"chip \(cls)\"><span class=\"swatch\"></span>\(esc(c.code ?? ""))\(where_)\(who)"
-                if c.coder == view.coder, let id = c.codeId {
-                    out += " <button type=\"button\" class=\"remove\" data-code=\"\(esc(id))\" aria-label=\"Remove \(esc(c.code ?? ""))\">×</button>"
+                let label = code?.name ?? c.code ?? ""
+                let where_ = c.span.map { "<small>chars \($0.start)–\($0.end)</small>" } ?? "<small>whole turn</small>"
+                let who = view.blind ? "" : "<small class=\"coder\">\(esc(group.map(\.coder).joined(separator: ", ")))</small>"
+                out += "<li class=\"chip \(cls)\" title=\"\(esc(c.code ?? ""))\"><span class=\"label\">\(esc(label))</span>\(where_)\(who)"
+                if group.contains(where: { $0.coder == view.coder }), let id = c.codeId {
+                    out += "<button type=\"button\" class=\"remove\" data-code=\"\(esc(id))\" aria-label=\"Remove \(esc(c.code ?? ""))\">×</button>"
                 }
                 out += "</li>"
             }

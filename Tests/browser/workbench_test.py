@@ -274,6 +274,16 @@ def bench(browser, srv):
 
 def screenshots(browser, srv, folder):
     os.makedirs(folder, exist_ok=True)
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    page.goto(srv.url)
+    page.goto(srv.base + "/g/FG1")
+    for ref, words, key in (("FG1-0007", "Eleven years in", "1"), ("FG1-0009", "a lad of nineteen and a retired man", "2")):
+        select_words(page, ref, words)
+        clear_status(page)
+        page.keyboard.press(key)
+        wait_status(page)
+    ctx.close()
     for w, h in ((1280, 800), (1366, 768)):
         ctx = browser.new_context(viewport={"width": w, "height": h})
         page = ctx.new_page()
