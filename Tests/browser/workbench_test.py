@@ -153,6 +153,18 @@ def test_code_a_passage_with_the_keyboard_then_reload_and_export(browser, srv):
     text = "Tea \U0001F375 and cafe\u0301 talk, then the night shift rota changed."
     got = f"{rows[0]['span_start']}:{rows[0]['span_end']}"
     assert got == code_point_span(text, words), (rows[0], code_point_span(text, words))
+    # With focus still on the coded turn, words selected in another turn are what gets coded.
+    other = page.eval_on_selector_all("article.turn", "els => els.map(e => e.dataset.ref)")[0]
+    assert select_words(page, other, "Say more")
+    clear_status(page)
+    page.keyboard.press("2")
+    cls, msg = wait_status(page)
+    assert cls == "ok", msg
+    assert page.eval_on_selector_all(f"[id='{other}'] mark", "ms => ms.map(m => m.textContent)") == ["Say more"]
+    page.focus(f"[id='{other}']")
+    clear_status(page)
+    page.keyboard.press("x")
+    wait_status(page)
     # Remove it with the keyboard: focus the turn, x.
     page.focus(f"[id='{ref}']")
     clear_status(page)

@@ -78,10 +78,13 @@
     }).catch(function () { say("The workbench did not answer; is focuscode serve still running?", true); });
   }
 
+  // A live selection wins; else the turn that has focus (whole turn); else the selection last seen
+  // (focus may have moved to a code button since).
   function applyCode(codeUid) {
-    var sel = readSelection() || lastSelection;
-    var turn = currentTurn();
-    if (sel && (!turn || sel.ref === turn.dataset.ref || !turnOf(document.activeElement))) {
+    var sel = readSelection();
+    var turn = turnOf(document.activeElement);
+    if (!sel && !turn) sel = lastSelection;
+    if (sel) {
       post("/api/code", { excerpt: sel.ref, code: codeUid, start: sel.start, end: sel.end, quote: sel.quote });
     } else if (turn) {
       post("/api/code", { excerpt: turn.dataset.ref, code: codeUid });
