@@ -108,9 +108,12 @@ public final class Workbench: Sendable {
             let hits = try project.search(q, limit: 50)
             main += "<p>\(hits.count) turn\(hits.count == 1 ? "" : "s") for <q>\(Pages.esc(q))</q></p><ol class=\"hits\">"
             for hit in hits {
-                let snippet = Pages.esc(hit.snippet)
-                    .replacingOccurrences(of: SearchHit.highlightStart, with: "<mark class=\"hit\">")
-                    .replacingOccurrences(of: SearchHit.highlightEnd, with: "</mark>")
+                // The markers are control characters, which escaping replaces: split on them first.
+                let snippet = hit.snippet.components(separatedBy: SearchHit.highlightStart).enumerated().map { i, part in
+                    let pieces = part.components(separatedBy: SearchHit.highlightEnd)
+                    guard i > 0, pieces.count > 1 else { return Pages.esc(part.replacingOccurrences(of: SearchHit.highlightEnd, with: "")) }
+                    return "<mark class=\"hit\">\(Pages.esc(pieces[0]))</mark>" + Pages.esc(pieces.dropFirst().joined())
+                }.joined()
                 let e = hit.excerpt
                 main += "<li><a href=\"/g/\(Self.pathComponent(e.group))#\(Pages.esc(e.ref))\">\(Pages.esc(e.ref))</a> <span class=\"speaker\">\(Pages.esc(e.speaker ?? "—"))</span> \(snippet)</li>"
             }

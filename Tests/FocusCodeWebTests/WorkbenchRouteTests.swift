@@ -164,6 +164,21 @@ final class WorkbenchRouteTests: XCTestCase {
         XCTAssertEqual(agreement.status, 403)
     }
 
+    func testSearchAgreementAndReportPages() async throws {
+        let search = try await send("GET", "/search?q=training")
+        XCTAssertEqual(search.status, 200)
+        XCTAssertTrue(search.body.contains("<mark class=\"hit\">"), "hits are highlighted")
+        XCTAssertTrue(search.body.contains("/g/FG"), "hits link to their turn")
+        let agreement = try await send("GET", "/agreement")
+        XCTAssertEqual(agreement.status, 200)
+        XCTAssertTrue(agreement.body.contains("coder_a, coder_b"))
+        XCTAssertTrue(agreement.body.contains("<section class=\"dis\">"), "the disagreeing turns are listed")
+        let report = try await send("GET", "/report")
+        XCTAssertEqual(report.status, 200)
+        XCTAssertEqual(report.headers["content-security-policy"]?.hasPrefix("default-src 'none'"), true)
+        XCTAssertFalse(report.body.contains("<script"))
+    }
+
     func testUTF16SelectionsBecomeCodePoints() throws {
         let text = "a😀e\u{301}b"  // 😀 is two UTF-16 units; e + combining acute are two code points
         XCTAssertEqual(TextOffsets.codePoint(fromUTF16: 3, in: text), 2)
