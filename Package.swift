@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
         // Codebook import and export as YAML (libyaml-based; replaces a hand-written YAML subset).
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        // HTTP server for the local web workbench (`focuscode serve`); replaces nothing, new feature.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
     ],
     targets: [
         .target(
@@ -35,10 +37,20 @@ let package = Package(
             // English stop words and fillers for the word tools (plain text, one word a line).
             resources: [.process("Resources")]
         ),
+        // The web workbench's HTTP layer: routes over FocusCodeKit (which knows no HTTP), page assets.
+        .target(
+            name: "FocusCodeWeb",
+            dependencies: [
+                "FocusCodeKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            resources: [.copy("Assets")]
+        ),
         .executableTarget(
             name: "focuscode",
             dependencies: [
                 "FocusCodeKit",
+                "FocusCodeWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -57,6 +69,12 @@ let package = Package(
             name: "FocusCodeKitTests",
             dependencies: ["FocusCodeKit", "FocusCodeTestSupport"],
             exclude: ["Reports/Golden"]
+        ),
+        .testTarget(
+            name: "FocusCodeWebTests",
+            dependencies: [
+                "FocusCodeWeb", "FocusCodeKit", "FocusCodeTestSupport",
+            ]
         ),
         .testTarget(
             name: "focuscodeTests",
