@@ -142,6 +142,9 @@ public enum CodebookFiles {
     // MARK: - YAML
 
     static func readYAML(_ text: String, fileName: String) throws -> CodebookDocument {
+        if let (line, problem) = YAMLLimits.check(text) {
+            throw CodebookError.badFile(file: fileName, location: line.map(String.init) ?? "", problem: problem)
+        }
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
