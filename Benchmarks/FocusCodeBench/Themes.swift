@@ -40,7 +40,6 @@ func benchThemes() throws {
     let vocabulary = Vocabulary()
     var participantExcerpts = 0
     try project.write { db in
-        try db.execute(sql: "DROP TRIGGER excerpts_fts_insert")
         for g in 1...groupCount {
             try db.execute(sql: "INSERT INTO groups(id, name, position, created_at) VALUES (?, ?, ?, 'now')", arguments: [g, "G\(g)", g])
             try db.execute(sql: """

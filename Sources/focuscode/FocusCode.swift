@@ -25,9 +25,16 @@ struct FocusCode: ParsableCommand {
 
     /// Runs the command; FocusCodeKit errors end in one line on stderr and a sysexits status.
     static func main() {
+        // Every file the tool writes is owner-only (0600, folders 0700): the project and its WAL/SHM,
+        // key files, exports, team copies and reports hold transcript text or the way back to names.
+        umask(0o077)
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if wantsRawCSV(command) {
+                try CSVFormulas.$neutralise.withValue(false) { try command.run() }
+            } else {
+                try command.run()
+            }
         } catch let error as CategorisedError {
             Console.error(error.errorDescription ?? "\(error)")
             Foundation.exit(error.category.exitCode)

@@ -20,10 +20,36 @@ struct ProjectOptions: ParsableArguments {
     func openReadOnly() throws -> Project { try Project.openReadOnly(at: path) }
 }
 
+/// The help of `--raw-csv`, the same on every command that writes CSV.
+let rawCSVHelp = ArgumentHelp(
+    "CSV: write values exactly as stored. By default a value starting with = + - @, a tab or a carriage return "
+        + "(not a plain number) gets a leading ' so that spreadsheets show it instead of running it as a formula; "
+        + "FocusCode's own imports drop that ' again.")
+
+/// Options that may ask for CSV without formula neutralisation; `FocusCode.main` applies it to the run.
+protocol RawCSVOption {
+    var rawCSV: Bool { get }
+}
+
+extension OptionGroup: RawCSVOption where Value: RawCSVOption {
+    var rawCSV: Bool { wrappedValue.rawCSV }
+}
+
+/// `--raw-csv` alone, for commands whose format option is their own.
+struct RawCSVOptions: ParsableArguments, RawCSVOption {
+    @Flag(name: .customLong("raw-csv"), help: rawCSVHelp) var rawCSV = false
+}
+
+/// Whether any option group of the command asked for `--raw-csv`.
+func wantsRawCSV(_ command: any ParsableCommand) -> Bool {
+    Mirror(reflecting: command).children.contains { ($0.value as? RawCSVOption)?.rawCSV == true }
+}
+
 /// `--format` for listings.
-struct FormatOptions: ParsableArguments {
+struct FormatOptions: ParsableArguments, RawCSVOption {
     @Option(name: .long, help: "Output format: table, csv or json.")
     var format: OutputFormat = .table
+    @Flag(name: .customLong("raw-csv"), help: rawCSVHelp) var rawCSV = false
 
     /// Prints a table in the chosen format to stdout.
     func print(_ table: Table) {

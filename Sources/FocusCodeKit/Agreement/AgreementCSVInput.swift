@@ -107,11 +107,12 @@ public struct AgreementCSVInput: Sendable {
         nominal = exclusive ? [AgreementNominalVariable(variable: "nominal", codes: nil)] : []
     }
 
-    /// The field without surrounding whitespace (Foundation's trimming only when there is some to trim).
+    /// The field without surrounding whitespace (Foundation's trimming only when there is some to trim),
+    /// and without the `'` an export adds to neutralise a formula (`CSV.restored`).
     static func trimmed(_ field: String) -> String {
         guard let first = field.unicodeScalars.first, let last = field.unicodeScalars.last else { return field }
-        if first.properties.isWhitespace || last.properties.isWhitespace { return field.trimmingCharacters(in: .whitespaces) }
-        return field
+        if first.properties.isWhitespace || last.properties.isWhitespace { return CSV.restored(field.trimmingCharacters(in: .whitespaces)) }
+        return first == "'" ? CSV.restored(field) : field
     }
 
     /// Every coefficient per code, pooled, and (with --exclusive) the nominal variable over all codes.

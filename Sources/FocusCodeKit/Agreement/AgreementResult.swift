@@ -279,7 +279,8 @@ public struct AgreementReport: Codable, Sendable, Equatable {
                     row.status.rawValue,
                     String(row.nUnits),
                 ]
-                lines.append(fields.map(Self.csvField).joined(separator: ","))
+                let neutralise = CSVFormulas.neutralise
+                lines.append(fields.map { Self.csvField(neutralise ? CSV.neutralised($0) : $0) }.joined(separator: ","))
             }
         }
         return lines

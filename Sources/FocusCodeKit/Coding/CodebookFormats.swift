@@ -142,6 +142,9 @@ public enum CodebookFiles {
     // MARK: - YAML
 
     static func readYAML(_ text: String, fileName: String) throws -> CodebookDocument {
+        if let (line, problem) = YAMLLimits.check(text) {
+            throw CodebookError.badFile(file: fileName, location: line.map(String.init) ?? "", problem: problem)
+        }
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
@@ -273,7 +276,7 @@ public enum CodebookFiles {
             }
             func field(_ name: String) -> String? {
                 let i = header.index(of: name) ?? (name == "colour" ? header.index(of: "color") : nil)
-                return i.flatMap { record.fields[$0].isEmpty ? nil : record.fields[$0] }
+                return i.flatMap { record.fields[$0].isEmpty ? nil : CSV.restored(record.fields[$0]) }
             }
             func flag(_ name: String) throws -> Bool {
                 switch field(name)?.lowercased() {
@@ -282,7 +285,7 @@ public enum CodebookFiles {
                 case let other?: throw bad(record.line, "'\(name)' should be yes or no, not '\(other)'")
                 }
             }
-            let path = CodeTree.normalisePath(record.fields[pathColumn])
+            let path = CodeTree.normalisePath(CSV.restored(record.fields[pathColumn]))
             guard !path.isEmpty else { throw bad(record.line, "the path is empty") }
             let (parentPath, name) = CodeTree.splitPath(path)
             var parent: Int?

@@ -56,11 +56,12 @@ public enum CodingsCSV {
 private let sqliteTransient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
 extension Project {
-    /// Spaces and tabs around a field are not part of an excerpt ID, coder or code.
+    /// Spaces and tabs around a field are not part of an excerpt ID, coder or code; a leading `'`
+    /// that an export added to neutralise a formula is dropped (`CSV.restored`).
     static func trimmed(_ field: String) -> String {
-        guard let first = field.utf8.first, let last = field.utf8.last,
-              first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09 else { return field }
-        return field.trimmingCharacters(in: .whitespaces)
+        guard let first = field.utf8.first, let last = field.utf8.last else { return field }
+        guard first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09 else { return first == 0x27 ? CSV.restored(field) : field }
+        return CSV.restored(field.trimmingCharacters(in: .whitespaces))
     }
 
     /// Imports codings from long-form CSV text. Every row is checked (unknown excerpt, unknown or retired code, bad coder
@@ -188,7 +189,7 @@ extension Project {
                     }
                     let ref = Self.trimmed(record.fields[excerptColumn])
                     let coderName = Self.trimmed(record.fields[coderColumn])
-                    let codeText = record.fields[codeColumn]
+                    let codeText = CSV.restored(record.fields[codeColumn])
                     var bad = false
                     guard let excerptId = excerpts[ref] else {
                         problem(line, ref.isEmpty ? "the excerpt is empty" : "unknown excerpt '\(ref)' ('focuscode excerpts' lists them)")
@@ -259,7 +260,7 @@ extension Project {
                     }
                     var note: String?
                     if let ni = columnIndex["note"], !record.fields[ni].isEmpty {
-                        note = record.fields[ni]
+                        note = CSV.restored(record.fields[ni])
                         if code == nil, !bad {
                             problem(line, "a note needs a code")
                             bad = true

@@ -61,7 +61,26 @@ public enum REFIImporter {
     struct Package {
         var root: XMLTreeElement
         var file: String
-        var sourceFile: (String) -> Data?
+        /// The file at a path inside the archive; nil for a `.qde` or `.qdc` on its own.
+        var sourceFile: ((String) -> Data?)?
+    }
+
+    /// The path inside a `.qdpx` that a `plainTextPath` names, or nil when it would leave the archive.
+    ///
+    /// `internal://` and `relative://` prefixes are dropped; an absolute path, a `..` component, a
+    /// backslash, a drive letter or any other scheme (`file://`, `absolute://`) is refused, so a
+    /// project file can only ever name its own parts.
+    static func archivePath(_ written: String) -> String? {
+        var p = written
+        for prefix in ["internal://", "relative://"] where p.lowercased().hasPrefix(prefix) {
+            p = String(p.dropFirst(prefix.count))
+            break
+        }
+        guard !p.isEmpty, !p.hasPrefix("/"), !p.contains("\\"), !p.contains("://"), !p.contains(":"),
+              !p.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return nil }
+        let components = p.split(separator: "/", omittingEmptySubsequences: false)
+        guard !components.contains(where: { $0 == ".." || $0 == "." || $0.isEmpty }) else { return nil }
+        return p
     }
 
     /// Imports a `.qdpx`/`.qde` project (sources, codebook, users, codings, case variables) or a `.qdc` codebook.
@@ -125,16 +144,11 @@ public enum REFIImporter {
                 return nil
             })
         case "qde", "xml":
-            let folder = url.deletingLastPathComponent()
-            return Package(root: try parse(data, part: nil), file: file, sourceFile: { path in
-                for dir in ["sources", "Sources", ""] {
-                    let candidate = dir.isEmpty ? folder.appendingPathComponent(path) : folder.appendingPathComponent(dir).appendingPathComponent(path)
-                    if let d = try? Data(contentsOf: candidate) { return d }
-                }
-                return nil
-            })
+            // A project document alone never reads other files from disk: a file sent by someone
+            // else could otherwise point at the recipient's own files (see `archivePath`).
+            return Package(root: try parse(data, part: nil), file: file, sourceFile: nil)
         case "qdc":
-            return Package(root: try parse(data, part: nil), file: file, sourceFile: { _ in nil })
+            return Package(root: try parse(data, part: nil), file: file, sourceFile: nil)
         default:
             throw ExchangeError.unsupportedFile(file: file)
         }
@@ -275,10 +289,15 @@ public enum REFIImporter {
             if let inline = source.child("PlainTextContent") {
                 text = inline.text
             } else if let path = source.attribute("plainTextPath") {
-                var p = path
-                if p.hasPrefix("internal://") { p = String(p.dropFirst("internal://".count)) }
-                if p.hasPrefix("relative://") { p = String(p.dropFirst("relative://".count)) }
-                guard let data = package.sourceFile(p) else {
+                guard let sourceFile = package.sourceFile else {
+                    throw ExchangeError.badFile(file: file, problem: "source '\(name)' keeps its text in '\(path)', outside this file; "
+                        + "import the .qdpx archive that holds it (a project document alone never reads other files)")
+                }
+                guard let p = archivePath(path) else {
+                    throw ExchangeError.badFile(file: file, problem: "source '\(name)' points at '\(path)', outside the archive; "
+                        + "texts are read only from inside the .qdpx, so this file is refused")
+                }
+                guard let data = sourceFile(p) else {
                     report.problems.append("source '\(name)': its text file '\(path)' is not in the package; skipped with its codings")
                     continue
                 }

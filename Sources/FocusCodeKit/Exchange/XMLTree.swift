@@ -36,10 +36,12 @@ final class XMLTreeElement {
 
     /// All descendants (depth first) with this local name.
     func descendants(_ name: String) -> [XMLTreeElement] {
+        // Iterative (explicit stack), in document order, so no file can exhaust the call stack.
         var found: [XMLTreeElement] = []
-        for child in children {
-            if child.name == name { found.append(child) }
-            found += child.descendants(name)
+        var pending: [XMLTreeElement] = children.reversed()
+        while let next = pending.popLast() {
+            if next.name == name { found.append(next) }
+            pending.append(contentsOf: next.children.reversed())
         }
         return found
     }
@@ -58,24 +60,10 @@ final class XMLTreeParser: NSObject, XMLParserDelegate {
 
     /// The root element, or a description of why the data is not well-formed XML.
     static func parse(_ input: Data) -> Result<XMLTreeElement, ExchangeProblem> {
-        // FoundationXML on Linux traps on an element or attribute name that is not valid UTF-8, so the
-        // bytes are checked first; UTF-16 (with a BOM) is turned into UTF-8.
-        var data = input
-        let bom = [UInt8](input.prefix(2))
-        if bom == [0xFF, 0xFE] || bom == [0xFE, 0xFF] {
-            guard let text = String(data: input.dropFirst(2), encoding: bom == [0xFF, 0xFE] ? .utf16LittleEndian : .utf16BigEndian) else {
-                return .failure(ExchangeProblem("it is not valid UTF-16 text"))
-            }
-            var utf8 = text
-            if let range = utf8.range(of: #"encoding\s*=\s*["'][Uu][Tt][Ff]-?16[^"']*["']"#, options: .regularExpression) {
-                utf8.replaceSubrange(range, with: "encoding=\"UTF-8\"")
-            }
-            data = Data(utf8.utf8)
-        } else if String(data: input, encoding: .utf8) == nil {
-            return .failure(ExchangeProblem("it is not UTF-8 text"))
-        }
-        if data.range(of: Data("<!DOCTYPE".utf8)) != nil || data.range(of: Data("<!ENTITY".utf8)) != nil {
-            return .failure(ExchangeProblem("it declares a DTD, which REFI-QDA files never have"))
+        let data: Data
+        switch XMLSafety.prepare(input) {
+        case .success(let prepared): data = prepared
+        case .failure(let problem): return .failure(problem)
         }
         let delegate = XMLTreeParser()
         let parser = XMLParser(data: data)
@@ -94,12 +82,18 @@ final class XMLTreeParser: NSObject, XMLParserDelegate {
                 qualifiedName qName: String?, attributes: [String: String] = [:]) {
         var attrs: [String: String] = [:]
         for (k, v) in attributes where !k.hasPrefix("xmlns") { attrs[localName(k)] = v }
+        guard stack.count < XMLSafety.maximumDepth else {
+            if error == nil { error = XMLSafety.depthProblem }
+            parser.abortParsing()
+            return
+        }
         let element = XMLTreeElement(name: localName(elementName), attributes: attrs, line: parser.lineNumber)
         if let parent = stack.last { parent.children.append(element) } else if root == nil { root = element }
         stack.append(element)
     }
 
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
+        guard error == nil else { return }
         _ = stack.popLast()
     }
 

@@ -32,7 +32,12 @@ enum DocxReader {
             throw malformed("not a readable .docx file: \(error.problem)")
         }
 
-        let partName = mainDocumentPartName(bytes: bytes, directory: directory) ?? "word/document.xml"
+        let partName: String
+        do {
+            partName = try mainDocumentPartName(bytes: bytes, directory: directory) ?? "word/document.xml"
+        } catch {
+            throw malformed("_rels/.rels \(error.problem)")
+        }
         guard let entry = directory[partName] else {
             throw malformed("the archive has no \(partName); is this a Word .docx file?")
         }
@@ -60,10 +65,13 @@ enum DocxReader {
     }
 
     /// The main document part named by the package relationships (`_rels/.rels`), if they say.
-    private static func mainDocumentPartName(bytes: [UInt8], directory: [String: ZipDirectory.Entry]) -> String? {
+    private static func mainDocumentPartName(bytes: [UInt8], directory: [String: ZipDirectory.Entry]) throws(DocxProblem) -> String? {
         guard let entry = directory["_rels/.rels"],
               let rels = try? entry.contents(of: bytes, limit: 1_048_576) else { return nil }
-        return PackageRelationships.officeDocumentTarget(in: rels)
+        switch XMLSafety.prepare(rels) {
+        case .success(let prepared): return PackageRelationships.officeDocumentTarget(in: prepared)
+        case .failure(let problem): throw DocxProblem("cannot be read: \(problem.problem)")
+        }
     }
 }
 
@@ -81,6 +89,13 @@ struct DocxProblem: Error {
 /// that disagree — is refused: a .docx that Word, LibreOffice or Google Docs writes passes;
 /// a truncated or mangled one is reported, never read out of bounds.
 enum ZipDirectory {
+    /// The most entries an archive may list. A .docx has a few dozen parts, a .qdpx one per source
+    /// and media file; 10,000 is far beyond both, and bounds the work a forged directory can cause.
+    static let maximumEntries = 10_000
+    /// The most all entries together may unpack to, by the directory's sizes (which `contents`
+    /// enforces while inflating): 4 GiB, the most a non-ZIP64 archive can describe for one entry.
+    static let maximumTotalSize = 4 * 1024 * 1024 * 1024
+
     /// Where one file's data lies and what the central directory says about it.
     struct Entry: Sendable, Equatable {
         /// 0 stored, 8 deflate.
@@ -155,6 +170,10 @@ enum ZipDirectory {
             throw DocxProblem("it is a ZIP64 archive, which is not supported; save it again from Word")
         }
         let entryCount = u16(end + 10)
+        guard entryCount <= maximumEntries else {
+            throw DocxProblem("the archive lists \(entryCount) entries, more than the \(maximumEntries) a document package can have")
+        }
+        var totalSize = 0
         let directoryStart = u32(end + 16)
         let directoryEnd = directoryStart + u32(end + 12)
         guard directoryEnd <= end else { throw DocxProblem("the zip directory lies outside the file; the file is damaged") }
@@ -173,6 +192,10 @@ enum ZipDirectory {
             let localHeader = u32(position + 42)
             let next = position + 46 + nameLength + u16(position + 30) + u16(position + 32)
             guard next <= directoryEnd else { throw DocxProblem("the zip directory is damaged") }
+            totalSize += uncompressedSize
+            guard totalSize <= maximumTotalSize else {
+                throw DocxProblem("its entries would unpack to more than \(maximumTotalSize / 1_073_741_824) GiB; it is refused unexpanded")
+            }
             guard compressedSize != 0xFFFF_FFFF, uncompressedSize != 0xFFFF_FFFF, localHeader != 0xFFFF_FFFF else {
                 throw DocxProblem("it is a ZIP64 archive, which is not supported; save it again from Word")
             }
@@ -186,6 +209,7 @@ enum ZipDirectory {
             guard dataStart + compressedSize <= directoryStart else {
                 throw DocxProblem("a zip entry runs past the end of its data; the file is truncated")
             }
+            // Total: bytes that are not UTF-8 become U+FFFD (names are only compared, never used as paths on disk).
             let name = String(decoding: bytes[(position + 46)..<(position + 46 + nameLength)], as: UTF8.self)
             // Paths are unique in a valid package; if not, the first entry wins.
             if entries[name] == nil {
@@ -198,18 +222,11 @@ enum ZipDirectory {
     }
 }
 
-/// Whether XML data declares a DTD. OOXML parts never do, and Foundation's parser on Linux
-/// substitutes entities, so refusing DTDs keeps entity-expansion bombs out of reach.
-private func containsDTD(_ data: Data) -> Bool {
-    data.range(of: Data("<!DOCTYPE".utf8)) != nil || data.range(of: Data("<!ENTITY".utf8)) != nil
-}
-
 /// Finds the main document part in `_rels/.rels`.
 private final class PackageRelationships: NSObject, XMLParserDelegate {
     private var target: String?
 
     static func officeDocumentTarget(in data: Data) -> String? {
-        guard !containsDTD(data) else { return nil }
         let delegate = PackageRelationships()
         let parser = XMLParser(data: data)
         parser.shouldResolveExternalEntities = false
@@ -252,15 +269,22 @@ private final class DocumentXML: NSObject, XMLParserDelegate {
     private var skipDepth = 0
     private var text: String?
     private var preserveSpace = false
+    private var depth = 0
+    private(set) var tooDeep = false
 
-    static func paragraphs(in data: Data) throws(DocxProblem) -> [String] {
-        if containsDTD(data) { throw DocxProblem("contains a DTD, which Word documents never have") }
+    static func paragraphs(in input: Data) throws(DocxProblem) -> [String] {
+        let data: Data
+        switch XMLSafety.prepare(input) {
+        case .success(let prepared): data = prepared
+        case .failure(let problem): throw DocxProblem("cannot be read: \(problem.problem)")
+        }
         let delegate = DocumentXML()
         let parser = XMLParser(data: data)
         parser.shouldProcessNamespaces = true
         parser.shouldResolveExternalEntities = false
         parser.delegate = delegate
         let finished = parser.parse()
+        if delegate.tooDeep { throw DocxProblem("cannot be read: \(XMLSafety.depthProblem)") }
         if let position = delegate.errorPosition {
             throw DocxProblem("is not well-formed XML (line \(position.line), column \(position.column))")
         }
@@ -294,6 +318,12 @@ private final class DocumentXML: NSObject, XMLParserDelegate {
 
     func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
                 qualifiedName qName: String?, attributes: [String: String] = [:]) {
+        depth += 1
+        if depth > XMLSafety.maximumDepth {
+            tooDeep = true
+            parser.abortParsing()
+            return
+        }
         let kind = element(elementName, namespaceURI)
         if skipDepth > 0 {
             skipDepth += 1
@@ -321,6 +351,7 @@ private final class DocumentXML: NSObject, XMLParserDelegate {
     }
 
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
+        depth -= 1
         if skipDepth > 0 {
             skipDepth -= 1
             return

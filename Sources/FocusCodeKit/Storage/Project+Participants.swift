@@ -50,7 +50,7 @@ extension Project {
                                               problem: "no participant '\(pseudonym)' in this project ('focuscode participants' lists them)")
                 }
                 for (i, name) in names.enumerated() where i != key {
-                    let value = record.fields[i].trimmingCharacters(in: .whitespaces)
+                    let value = CSV.restored(record.fields[i].trimmingCharacters(in: .whitespaces))
                     if !value.isEmpty { try Self.setAttribute(db, participant: id, name: name, value: value) }
                 }
                 applied += 1

@@ -83,9 +83,48 @@ public enum CSV {
         while let record = try parser.next() { try body(record) }
     }
 
-    /// One CSV row: fields quoted where needed, joined with commas, ending in "\n".
+    /// One CSV row: fields neutralised (unless turned off, see `CSVFormulas`) and quoted where needed,
+    /// joined with commas, ending in "\n".
     public static func row(_ fields: [String]) -> String {
-        fields.map(quote).joined(separator: ",") + "\n"
+        let neutralise = CSVFormulas.neutralise
+        return fields.map { quote(neutralise ? neutralised($0) : $0) }.joined(separator: ",") + "\n"
+    }
+
+    /// The characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+    static let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
+
+    /// Whether a value written as it is could be run as a formula, or would read back wrongly
+    /// after `restored` (a value that itself starts with `'` and then a formula character or `'`).
+    static func needsNeutralising(_ field: String) -> Bool {
+        var scalars = field.unicodeScalars.makeIterator()
+        guard let first = scalars.next() else { return false }
+        if first == "'" {
+            guard let second = scalars.next() else { return false }
+            return second == "'" || formulaStarts.contains(second)
+        }
+        return formulaStarts.contains(first) && !isPlainNumber(field)
+    }
+
+    /// `-0.25`, `+3`, `-1.5e-3`: numbers, which spreadsheets read as numbers, not formulas.
+    static func isPlainNumber(_ field: String) -> Bool {
+        field.range(of: #"^[-+]?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$"#, options: .regularExpression) != nil
+    }
+
+    /// The value as written to an exported CSV: prefixed with `'` when a spreadsheet would
+    /// otherwise run it as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a carriage
+    /// return and is not a plain number), or when it starts with `'` and then one of those or
+    /// another `'` (so that `restored` gives back exactly the original).
+    public static func neutralised(_ field: String) -> String {
+        needsNeutralising(field) ? "'" + field : field
+    }
+
+    /// The value `neutralised` was given: one leading `'` dropped when a formula character or
+    /// another `'` follows it. The readers of FocusCode's own CSV formats apply it, so exported
+    /// files import back unchanged.
+    public static func restored(_ field: String) -> String {
+        var scalars = field.unicodeScalars.makeIterator()
+        guard scalars.next() == "'", let second = scalars.next(), second == "'" || formulaStarts.contains(second) else { return field }
+        return String(field.dropFirst())
     }
 
     /// A whole CSV document, one `row` per element.
@@ -101,6 +140,14 @@ public enum CSV {
         guard needsQuotes else { return field }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
+}
+
+/// Whether CSV exports neutralise values a spreadsheet would run as formulas (on by default).
+///
+/// The CLI turns it off for one command with `--raw-csv`, for scripts that want the bytes as stored:
+/// `CSVFormulas.$neutralise.withValue(false) { … }`.
+public enum CSVFormulas {
+    @TaskLocal public static var neutralise = true
 }
 
 /// Column lookup by header name: case-insensitive, surrounding whitespace ignored.

@@ -43,6 +43,8 @@ extension FocusCode {
         @Option(name: .long, help: "Output format: table, csv, json or md.")
         var format: AgreementOutputFormat = .table
 
+        @OptionGroup var csv: RawCSVOptions
+
         @Option(name: .long, help: ArgumentHelp("Write the output to this file instead of the screen.", valueName: "file"))
         var output: String?
 

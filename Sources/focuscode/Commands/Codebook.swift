@@ -126,6 +126,7 @@ extension FocusCode {
             @OptionGroup var project: ProjectOptions
             @Option(name: .long, help: "yaml, json, csv or md.") var format: CodebookFormat = .yaml
             @Option(name: .long, help: "Write to this file instead of stdout.") var output: String?
+            @OptionGroup var csv: RawCSVOptions
 
             func run() throws {
                 let document = try project.open().codebook().document()

@@ -59,6 +59,7 @@ extension FocusCode {
             @OptionGroup var project: ProjectOptions
             @OptionGroup var filter: FilterOptions
             @Option(name: .long, help: "Write to this file instead of stdout.") var output: String?
+            @OptionGroup var csv: RawCSVOptions
 
             func run() throws {
                 let opened = try project.open()

@@ -235,8 +235,9 @@ struct CountingOptions: ParsableArguments {
 }
 
 /// --format for reports: table, csv, json or md.
-struct ReportFormatOptions: ParsableArguments {
+struct ReportFormatOptions: ParsableArguments, RawCSVOption {
     @Option(name: .long, help: "Output format: table, csv, json or md (Markdown).") var format: ReportFormat = .table
+    @Flag(name: .customLong("raw-csv"), help: rawCSVHelp) var rawCSV = false
 
     var renderer: any ReportRenderer { format.renderer(maxWidth: Console.width) }
 

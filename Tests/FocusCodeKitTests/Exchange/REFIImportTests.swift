@@ -129,23 +129,23 @@ final class REFIImportTests: XCTestCase {
         XCTAssertNil(parts.example)
     }
 
-    func testQdeWithTextsInACapitalisedSourcesFolderBeside() throws {
+    /// A project document alone never reads the files it names from disk, even a real one beside it.
+    func testQdeNamingTextsBesideItIsRefusedNotRead() throws {
         let dir = TempDir()
         let guid = "{ABCDEF01-2345-4678-9ABC-DEF012345678}"
         try FileManager.default.createDirectory(at: dir.url.appendingPathComponent("Sources"), withIntermediateDirectories: true)
         try Data(("\u{FEFF}Moderator: Hello.\r\nP1: Workload is heavy.\r\n").utf8).write(to: dir.url.appendingPathComponent("Sources/\(guid).txt"))
         let qde = dir.write("p.qde", """
             <?xml version="1.0"?><Project xmlns="urn:QDA-XML:project:1.0" name="x">
-            <CodeBook><Codes><Code guid="11111111-2222-4333-8444-555555555555" name="Workload" isCodable="true"/></Codes></CodeBook>
-            <Sources><TextSource guid="\(guid)" name="FG7" plainTextPath="relative://\(guid).txt">
-            <PlainTextSelection guid="11111111-2222-4333-8444-555555555556" startPosition="23" endPosition="31">
-            <Coding guid="11111111-2222-4333-8444-555555555557"><CodeRef targetGUID="11111111-2222-4333-8444-555555555555"/></Coding>
-            </PlainTextSelection></TextSource></Sources></Project>
+            <Sources><TextSource guid="\(guid)" name="FG7" plainTextPath="relative://\(guid).txt"/></Sources></Project>
             """)
         let project = try Project.create(at: dir.path("p.sqlite"))
-        let report = try importFile(qde, into: project, options: REFIImportOptions(defaultCoder: "ann"))
-        XCTAssertEqual(report.sources.map(\.group), ["FG7"])
-        XCTAssertEqual(try codings(project), ["FG7-0002 ann Workload 0:8"])
+        XCTAssertThrowsError(try importFile(qde, into: project, options: REFIImportOptions(defaultCoder: "ann"))) { error in
+            XCTAssertEqual(error as? ExchangeError, .badFile(
+                file: "p.qde", problem: "source 'FG7' keeps its text in 'relative://\(guid).txt', outside this file; "
+                    + "import the .qdpx archive that holds it (a project document alone never reads other files)"))
+        }
+        XCTAssertEqual(try codings(project), [])
     }
 
     /// No damaged file crashes the importer: each either imports or fails with a categorised error.

@@ -100,8 +100,10 @@ final class CSVTests: XCTestCase {
                     (0..<random.next(upTo: 6)).map { _ in alphabet[random.next(upTo: alphabet.count)] }.joined()
                 }
             }
-            let text = CSV.document(rows)
+            // The quoting layer alone: neutralised values come back through `CSV.restored` (CSVFormulaTests).
+            let text = CSVFormulas.$neutralise.withValue(false) { CSV.document(rows) }
             XCTAssertEqual(try CSV.parse(text, keepBlankLines: true).map(\.fields), rows, text.debugDescription)
+            XCTAssertEqual(try CSV.parse(CSV.document(rows), keepBlankLines: true).map { $0.fields.map(CSV.restored) }, rows)
         }
     }
 

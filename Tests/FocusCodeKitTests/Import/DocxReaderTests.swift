@@ -110,6 +110,6 @@ extension DocxReaderTests {
 
     func testDocumentWithADTDIsRefused() throws {
         XCTAssertEqual(try ImportFixtures.error("dtd.docx"), .malformed(
-            file: "dtd.docx", line: nil, problem: "word/document.xml contains a DTD, which Word documents never have"))
+            file: "dtd.docx", line: nil, problem: "word/document.xml cannot be read: it declares a DTD, which these files never have"))
     }
 }
