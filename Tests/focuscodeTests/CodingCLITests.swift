@@ -122,6 +122,60 @@ final class CodingCLITests: XCTestCase {
         XCTAssertEqual(try h.run(["excerpts", "--uncoded", "--code", "Offender profiles"]).status, 64)
     }
 
+    /// Passages through the binary: found by text (and occurrence), refused in one line naming the excerpt when the
+    /// span or text is wrong, listed with span and text, removed one at a time, and exported one row each.
+    func testPassagesByTextSpanAndIDEndToEnd() throws {
+        let h = try CLIHarness()
+        try h.setUpProject()
+        let code = "Offender profiles/Isolation"
+        func code_(_ extra: [String]) throws -> CLITests.Result { try h.run(["code", "FG1-0007", code, "--coder", "alice"] + extra) }
+        // FG1-0007: "Online investigator, same team as [NAME-1] but on the other shift pattern. Eleven years in, …" (111 characters)
+        XCTAssertEqual(try code_(["--text", "same team"]).stdout, "FG1-0007: applied \(code) to characters 21:30 as alice.\n")
+        XCTAssertEqual(try code_(["--text", "the", "--occurrence", "2"]).stdout, "FG1-0007: applied \(code) to characters 55:58 as alice.\n")
+        XCTAssertEqual(try code_(["--span", "0:21"]).status, 0)
+        XCTAssertEqual(try code_(["--text", "same team"]).stdout,
+                       "FG1-0007: alice had coded characters 21:30 of FG1-0007 with \(code) already.\n")
+        let refusals: [([String], String)] = [
+            (["--text", "the"], "the text \"the\" occurs 2 times in FG1-0007; choose one with --occurrence N (1–2) or give --span START:END."),
+            (["--text", "the", "--occurrence", "3"], "--occurrence 3: the text \"the\" occurs 2 times in FG1-0007; choose 1–2."),
+            (["--text", "night shift"], "the text \"night shift\" is not in FG1-0007 (matched exactly, case and spaces as written); check it with 'focuscode show FG1-0007' or give --span START:END."),
+            (["--span", "5:1000"], "invalid span '5:1000' on FG1-0007: the excerpt has 111 characters. Write START:END in characters, end exclusive (e.g. 12:80)."),
+            (["--span", "9:9"], "invalid span '9:9' on FG1-0007: the end must be after the start. Write START:END in characters, end exclusive (e.g. 12:80)."),
+        ]
+        for (extra, message) in refusals {
+            let r = try code_(extra)
+            XCTAssertEqual(r.status, 64, "\(extra)")
+            XCTAssertEqual(r.stderr, "focuscode: error: \(message)\n", "\(extra)")
+        }
+
+        let listed = try h.jsonRows(["codings", "--excerpt", "FG1-0007"])
+        XCTAssertEqual(listed.map { $0["span"] as? String }, ["0:21", "21:30", "55:58"])
+        XCTAssertEqual(listed.map { $0["text"] as? String }, ["Online investigator, ", "same team", "the"])
+        let ids = listed.compactMap { $0["passage"] as? String }
+        XCTAssertEqual(Set(ids).count, 3)
+
+        XCTAssertEqual(try h.run(["codings", "export", "--coder", "alice"]).stdout, """
+            excerpt,coder,code,note,span_start,span_end
+            FG1-0007,alice,\(code),,0,21
+            FG1-0007,alice,\(code),,21,30
+            FG1-0007,alice,\(code),,55,58
+
+            """)
+
+        let missing = try h.run(["uncode", "FG1-0007", code, "--coder", "alice", "--span", "1:2"])
+        XCTAssertEqual(missing.status, 65)
+        XCTAssertEqual(missing.stderr, "focuscode: error: alice has not coded characters 1:2 of FG1-0007 with '\(code)'; nothing removed. 'focuscode codings --excerpt FG1-0007 --coder alice' lists the passages.\n")
+        XCTAssertEqual(try h.run(["uncode", "FG1-0007", code, "--coder", "alice", "--whole-turn"]).status, 65)
+        XCTAssertEqual(try h.run(["uncode", "FG1-0007", code, "--coder", "alice", "--text", "same team"]).status, 0)
+        XCTAssertEqual(try h.run(["uncode", "--coder", "bob", "--passage", ids[0]]).status, 65, "another coder's passage")
+        XCTAssertEqual(try h.run(["uncode", "--coder", "alice", "--passage", ids[0]]).status, 0)
+        XCTAssertEqual(try h.run(["uncode", "--coder", "alice", "--passage", ids[0]]).status, 65, "already removed")
+        XCTAssertEqual(try h.jsonRows(["codings", "--excerpt", "FG1-0007"]).map { $0["span"] as? String }, ["55:58"])
+        XCTAssertEqual(try h.run(["uncode", "FG1-0007", code, "--coder", "alice"]).status, 0)
+        XCTAssertEqual(try h.jsonRows(["codings", "--excerpt", "FG1-0007"]).map { $0["code"] as? String }, ["(reviewed, none)"],
+                       "the review stays")
+    }
+
     func testCodingsImportReportsEveryBadRowAndExportRoundTrips() throws {
         let h = try CLIHarness()
         try h.setUpProject()

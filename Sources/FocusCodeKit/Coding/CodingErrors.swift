@@ -74,6 +74,7 @@ public enum CodingError: CategorisedError, Equatable {
     case duplicatePassage(excerpt: String, code: String, coder: String, span: String)
     case unknownPassage(String)
     case notApplied(excerpt: String, code: String, coder: String)
+    case passageNotCoded(excerpt: String, code: String, coder: String, span: String)
     case hasCodes(excerpt: String, coder: String, codes: [String])
     case exclusiveConflict(excerpt: String, code: String, existing: String, branch: String)
     case invalidRows(file: String, problems: [String], total: Int)
@@ -87,7 +88,7 @@ public enum CodingError: CategorisedError, Equatable {
         case .missingCoder, .invalidCoderName, .reservedCoder, .badSpan, .passageNotFound, .passageAmbiguous, .occurrenceMissing,
              .needsTerminal, .needsConfirmation, .invalidPattern:
             return .usage
-        case .unknownCoder, .notApplied, .duplicatePassage, .unknownPassage, .hasCodes, .exclusiveConflict, .invalidRows, .noNote:
+        case .unknownCoder, .notApplied, .passageNotCoded, .duplicatePassage, .unknownPassage, .hasCodes, .exclusiveConflict, .invalidRows, .noNote:
             return .badData
         }
     }
@@ -116,6 +117,8 @@ public enum CodingError: CategorisedError, Equatable {
             return "no passage '\(uid)' of this coder; list passage IDs with 'focuscode codings --excerpt ID --format csv'."
         case .notApplied(let e, let c, let coder):
             return "\(coder) has not applied '\(c)' to \(e); nothing to remove."
+        case .passageNotCoded(let e, let c, let coder, let span):
+            return "\(coder) has not coded \(span == "" ? "the whole turn" : "characters " + span) of \(e) with '\(c)'; nothing removed. 'focuscode codings --excerpt \(e) --coder \(coder)' lists the passages."
         case .hasCodes(let e, let coder, let codes):
             return "\(coder) has applied \(codes.map { "'\($0)'" }.joined(separator: ", ")) to \(e); remove them first, or pass --replace to remove them and mark the excerpt reviewed with no code."
         case .exclusiveConflict(let e, let c, let existing, let branch):

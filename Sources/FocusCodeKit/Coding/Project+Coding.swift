@@ -133,15 +133,22 @@ extension Project {
             var sql = "DELETE FROM codings WHERE excerpt_id = ? AND code_id = ? AND coder_id = ?"
             var arguments: StatementArguments = [excerptId, code.rowId, coderId]
             var described = ""
+            var chosenSpan: String?   // "" for the whole turn
             if let passage {
                 let span = try Self.resolvePassage(db, passage, excerptId: excerptId, excerpt: excerpt)
                 sql += " AND span_start IS ? AND span_end IS ?"
                 arguments += [span?.start, span?.end]
                 described = " span=" + (span?.description ?? "whole")
+                chosenSpan = span?.description ?? ""
             }
             try db.execute(sql: sql, arguments: arguments)
             let removed = db.changesCount
-            if removed == 0 { throw CodingError.notApplied(excerpt: excerpt, code: code.path + (passage == nil ? "" : " (that passage)"), coder: coder) }
+            if removed == 0 {
+                if let chosenSpan {
+                    throw CodingError.passageNotCoded(excerpt: excerpt, code: code.path, coder: coder, span: chosenSpan)
+                }
+                throw CodingError.notApplied(excerpt: excerpt, code: code.path, coder: coder)
+            }
             try AuditLog.record(db, actor: coder, action: "coding.remove", objectKind: "excerpt", objectRef: excerpt,
                                 detail: "code=\(code.uid) coder=\(coder) passages=\(removed)" + described)
             return removed
