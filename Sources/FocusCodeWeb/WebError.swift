@@ -22,7 +22,7 @@ struct WebError: Error {
             return WebError(status: .notFound, message: message)
         case CodingError.badSpan:
             return WebError(status: .unprocessableContent, message: message)
-        case CodingError.hasCodes, CodebookError.retired, CodebookError.ambiguousCode, CodingError.notApplied:
+        case CodingError.hasCodes, CodebookError.retired, CodebookError.ambiguousCode, CodingError.notApplied, CodingError.passageNotCoded:
             return WebError(status: .conflict, message: message)
         case ProjectError.busy:
             return WebError(status: .serviceUnavailable, message: message)
