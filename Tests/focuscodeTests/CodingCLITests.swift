@@ -176,6 +176,48 @@ final class CodingCLITests: XCTestCase {
                        "the review stays")
     }
 
+    /// `agreement --unit character` through the binary: per code over characters, with the counts and what uncoded
+    /// text counts as said in the legend; the options that make no sense at that unit are refused.
+    func testAgreementAtTheCharacterUnitEndToEnd() throws {
+        let h = try CLIHarness()
+        try h.setUpProject()
+        let code = "Offender profiles/Isolation"
+        XCTAssertEqual(try h.run(["code", "FG1-0007", code, "--coder", "alice", "--span", "0:30"]).status, 0)
+        XCTAssertEqual(try h.run(["code", "FG1-0007", code, "--coder", "bob", "--span", "20:50"]).status, 0)
+        let args = ["agreement", "--coders", "alice,bob", "--unit", "character", "--codes", code]
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(try h.run(args + ["--format", "json"]).stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(json["unit"] as? String, "character")
+        let n = try XCTUnwrap(json["units"] as? Int)
+        XCTAssertGreaterThan(n, 10_000, "every character of the participant turns of FG1 and FG2")
+        // Both 10 (20:30), alice only 20, bob only 20, neither n − 50.
+        let po = Double(n - 40) / Double(n)
+        let pa = 30.0 / Double(n)
+        let pe = pa * pa + (1 - pa) * (1 - pa)
+        let variables = try XCTUnwrap(json["variables"] as? [[String: Any]])
+        let coefficients = try XCTUnwrap(variables.first { $0["variable"] as? String == "code:\(code)" }?["coefficients"] as? [[String: Any]])
+        func value(_ name: String) -> Double? { coefficients.first { $0["coefficient"] as? String == name }?["value"] as? Double }
+        XCTAssertEqual(try XCTUnwrap(value("percent_agreement.pair")), po, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(value("cohen_kappa.pair")), (po - pe) / (1 - pe), accuracy: 1e-12)
+        let legend = try XCTUnwrap(json["legend"] as? [String])
+        XCTAssertTrue(legend.contains("\(code): characters coded by both 10, by alice only 20, by bob only 20, by neither \((n - 50).formatted(.number.grouping(.automatic).locale(Locale(identifier: "en_GB"))))."), "\(legend)")
+        XCTAssertTrue(legend.contains { $0.hasPrefix("Uncoded text counts as agreement") })
+
+        let csv = try h.run(args + ["--format", "csv"]).stdout
+        XCTAssertTrue(csv.hasPrefix("variable,coefficient,pair,value,status,n_units\ncode:\(code),percent_agreement.pair,alice|bob,"), csv)
+        XCTAssertTrue(csv.contains(",defined,\(n)\n"), csv)
+        let table = try h.run(args).stdout
+        XCTAssertTrue(table.hasPrefix("Agreement on \(n) characters (groups FG1, FG2, moderator turns left out) · coders alice, bob"), table)
+
+        let turn = try h.run(["agreement", "--coders", "alice,bob", "--codes", code, "--format", "json"]).stdout
+        XCTAssertTrue(turn.contains("\"unit\" : \"excerpt\""), "the turn unit stays the default")
+        for (extra, message) in [(["--bootstrap", "10"], "--bootstrap works with --unit turn"), (["--disagreements"], "--disagreements lists turns")] {
+            let r = try h.run(args + extra)
+            XCTAssertEqual(r.status, 64)
+            XCTAssertTrue(r.stderr.contains(message), r.stderr)
+        }
+        XCTAssertEqual(try h.run(["agreement", "--unit", "word"]).status, 64)
+    }
+
     func testCodingsImportReportsEveryBadRowAndExportRoundTrips() throws {
         let h = try CLIHarness()
         try h.setUpProject()

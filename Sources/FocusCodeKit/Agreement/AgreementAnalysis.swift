@@ -55,6 +55,57 @@ public enum AgreementAnalysis {
         return AgreementReport(variables: results, options: options)
     }
 
+    /// A report from binary variables given as distinct rows, each standing for `counts[row]` units (the characters
+    /// of a text that share one pattern of coders' values): each variable, then the pooled one. The same tallies and
+    /// estimates as for unit-per-row matrices, so every coefficient means the same; there is no bootstrap, because
+    /// such units (characters) are not independent draws.
+    public static func report(weighted variables: [(matrix: ReliabilityMatrix, counts: [Int])], includePooled: Bool = true,
+                              unitOfAnalysis: String, options: AgreementOptions = AgreementOptions()) throws -> AgreementReport {
+        var noBootstrap = options
+        noBootstrap.bootstrapResamples = 0
+        // Counts beyond Int32 are split over repeated rows, so a tally of any size stays exact.
+        let split: [(matrix: ReliabilityMatrix, weights: [Int32])] = try variables.map { variable in
+            let m = variable.matrix.coderCount
+            var values: [Int32] = [], weights: [Int32] = [], units: [String] = []
+            for (row, count) in variable.counts.enumerated() {
+                var left = count
+                repeat {
+                    let w = Int32(clamping: left)
+                    values += variable.matrix.values[row * m ..< (row + 1) * m]
+                    weights.append(w)
+                    units.append("\(units.count + 1)")
+                    left -= Int(w)
+                } while left > 0
+            }
+            let matrix = try ReliabilityMatrix(variable: variable.matrix.variable, kind: variable.matrix.kind, units: units,
+                                               coders: variable.matrix.coders, categories: variable.matrix.categories, values: values)
+            return (matrix, weights)
+        }
+        let tallies = split.map { item -> AgreementTally in
+            var tally = AgreementTally(q: item.matrix.categories.count, m: item.matrix.coderCount)
+            item.matrix.values.withUnsafeBufferPointer { values in
+                item.weights.withUnsafeBufferPointer { tally.accumulate(values: values, rows: item.matrix.unitCount, weights: $0) }
+            }
+            return tally
+        }
+        func named(_ result: AgreementVariableResult, pooled: Bool) -> AgreementVariableResult {
+            var result = result
+            result.unitOfAnalysis = pooled ? "\(unitOfAnalysis) × code" : unitOfAnalysis
+            return result
+        }
+        var results = zip(split, tallies).map { item, tally in
+            named(analyseGroup([item.matrix], variable: item.matrix.variable, kind: item.matrix.kind, options: noBootstrap,
+                               tally: tally, weights: [item.weights]), pooled: false)
+        }
+        if includePooled, let first = split.first {
+            var pooled = AgreementTally(q: 2, m: first.matrix.coderCount)
+            for tally in tallies { pooled.add(tally) }
+            results.append(named(analyseGroup(split.map(\.matrix), variable: "pooled", kind: .pooled, options: noBootstrap,
+                                              tally: pooled, weights: split.map(\.weights)), pooled: true))
+        }
+        return AgreementReport(variables: results, options: noBootstrap)
+    }
+
     /// A report straight from long-form codings: one variable per code, pooled, and the nominal variables asked for.
     public static func report(
         records: [AgreementCodingRecord], units: [String]? = nil, coders: [String]? = nil, codes: [String]? = nil,
@@ -87,14 +138,16 @@ public enum AgreementAnalysis {
     }
 
     /// Matrices with the same units, coders and categories, analysed as their concatenation.
+    /// `weights`, when given, holds one count per row of each matrix (rows that stand for many units, e.g. characters);
+    /// the tally must then be precomputed with those weights.
     static func analyseGroup(
         _ matrices: [ReliabilityMatrix], variable: String, kind: AgreementVariableKind, options: AgreementOptions,
-        tally precomputed: AgreementTally? = nil
+        tally precomputed: AgreementTally? = nil, weights: [[Int32]]? = nil
     ) -> AgreementVariableResult {
         let first = matrices[0]
         let tally = precomputed ?? matrices.dropFirst().reduce(into: AgreementTally.of(first)) { $0.add(AgreementTally.of($1)) }
         var estimates = tally.estimates(coders: first.coders, categories: first.categories)
-        refineLightCoverage(&estimates, matrices: matrices)
+        refineLightCoverage(&estimates, matrices: matrices, weights: weights)
 
         let rows = estimates.rows
         var intervals: [AgreementConfidenceInterval]? = nil
@@ -112,7 +165,7 @@ public enum AgreementAnalysis {
                 nValues: estimate.nValues, ci: intervals?[index], minorityShare: estimate.minorityShare,
                 prevalenceWarning: warn)
         }
-        let unitCount = matrices.reduce(0) { $0 + $1.unitCount }
+        let unitCount = weights.map { $0.reduce(0) { $0 + $1.reduce(0) { $0 + Int($1) } } } ?? matrices.reduce(0) { $0 + $1.unitCount }
         return AgreementVariableResult(
             variable: variable, kind: kind, coders: first.coders, categories: first.categories,
             unitCount: unitCount, coefficients: coefficients)
@@ -120,7 +173,7 @@ public enum AgreementAnalysis {
 
     /// Light's κ leaves out pairs whose κ is undefined; count only the units, values and coders that
     /// entered a defined pair (the tally alone cannot tell, so this rereads the matrices, rarely).
-    static func refineLightCoverage(_ estimates: inout AgreementEstimates, matrices: [ReliabilityMatrix]) {
+    static func refineLightCoverage(_ estimates: inout AgreementEstimates, matrices: [ReliabilityMatrix], weights: [[Int32]]? = nil) {
         guard estimates.kappaMean.value != nil else { return }
         let excluded = zip(estimates.kappaPairs, estimates.percentPairs).contains { $0.0.value == nil && $0.1.value != nil }
         guard excluded else { return }
@@ -135,7 +188,7 @@ public enum AgreementAnalysis {
         }
         var units = 0, values = 0
         var coders = [Bool](repeating: false, count: m)
-        for matrix in matrices {
+        for (index, matrix) in matrices.enumerated() {
             for u in 0..<matrix.unitCount {
                 var covered = 0
                 for a in 0..<m where matrix.values[u * m + a] >= 0 {
@@ -144,7 +197,8 @@ public enum AgreementAnalysis {
                         coders[a] = true
                     }
                 }
-                if covered > 0 { units += 1; values += covered }
+                let w = weights.map { Int($0[index][u]) } ?? 1
+                if covered > 0 { units += w; values += covered * w }
             }
         }
         estimates.kappaMean.nUnits = units

@@ -129,6 +129,7 @@ public enum AgreementProjectError: CategorisedError, Equatable {
     case emptyCodebook
     case noCoders(scope: String)
     case noVariables(level: Int)
+    case tooManyCodersForCharacters(Int)
 
     public var category: ErrorCategory {
         switch self {
@@ -154,10 +155,33 @@ public enum AgreementProjectError: CategorisedError, Equatable {
             return "the codebook is empty, so there is nothing to compare; import a codebook and codings first."
         case .noVariables(let level):
             return "no code is left to analyse: the codes chosen are all below --level \(level); choose a theme or a deeper --level."
+        case .tooManyCodersForCharacters(let n):
+            return "the character unit compares at most 64 coders at once, not \(n); name the coders to compare with --coders."
         case .noCoders(let scope):
             return "no coder has reviewed any excerpt \(scope); import or enter codings first."
         }
     }
+}
+
+/// A scope resolved against a project (see `Project.resolveAgreementScope`).
+struct ResolvedAgreementScope {
+    /// The groups whose excerpts are the units, in project order.
+    var groupNames: [String]
+    /// The units' excerpt row ids and refs, in transcript order.
+    var excerptIds: [Int64]
+    var units: [String]
+    /// Excerpt row id → unit index.
+    var unitOfExcerpt: DenseIndex
+    /// Coders in pair order (every rater when none were named; those without data are dropped later).
+    var coderNames: [String]
+    /// Coder row id → column.
+    var columnOfCoder: DenseIndex
+    /// The code variables, in codebook order.
+    var variableNodes: [CodebookTree.Node]
+    /// One nominal variable per mutually exclusive branch in scope.
+    var nominal: [AgreementNominalVariable]
+    /// Code row id → the variables it counts for (itself and its ancestors in scope: roll-up).
+    var variablesOfCode: [Int64: [Int32]]
 }
 
 /// The codebook as a tree, read once: paths, depths, order and descendants.
@@ -291,106 +315,122 @@ extension Project {
         }
     }
 
+    /// Resolves a scope against the project: the groups, the units (excerpts in transcript order), the coders in
+    /// pair order and the code variables with what counts for each (roll-up). Shared by every unit of analysis.
+    static func resolveAgreementScope(_ db: Database, _ scope: AgreementScope) throws -> ResolvedAgreementScope {
+        // Groups.
+        let allGroups = try Row.fetchAll(db, sql: "SELECT id, name FROM groups ORDER BY position")
+        var groupIds: [Int64] = []
+        var groupNames: [String] = []
+        if scope.groups.isEmpty {
+            groupIds = allGroups.map { $0["id"] }
+            groupNames = allGroups.map { $0["name"] }
+        } else {
+            for wanted in scope.groups {
+                guard let row = allGroups.first(where: { ($0["name"] as String).lowercased() == wanted.lowercased() }) else {
+                    throw ProjectError.unknownGroup(wanted)
+                }
+                let id: Int64 = row["id"]
+                if !groupIds.contains(id) { groupIds.append(id); groupNames.append(row["name"]) }
+            }
+            // Units follow project order whatever order the groups were named in.
+            let order = allGroups.map { $0["id"] as Int64 }
+            let sorted = zip(groupIds, groupNames).sorted { order.firstIndex(of: $0.0)! < order.firstIndex(of: $1.0)! }
+            groupIds = sorted.map(\.0)
+            groupNames = sorted.map(\.1)
+        }
+
+        // Units: excerpts of those groups in transcript order, moderator turns out unless asked.
+        var unitOfExcerpt = DenseIndex()
+        var units: [String] = []
+        var excerptIds: [Int64] = []
+        if !groupIds.isEmpty {
+            let moderatorFilter = scope.includeModerator ? "" : " AND ifnull(p.is_moderator, 0) = 0"
+            let sql = """
+                SELECT e.id, e.ref FROM excerpts e JOIN groups g ON g.id = e.group_id
+                LEFT JOIN participants p ON p.id = e.participant_id
+                WHERE e.group_id IN (\(groupIds.map { String($0) }.joined(separator: ",")))\(moderatorFilter)
+                ORDER BY g.position, e.seq
+                """
+            let cursor = try Row.fetchCursor(db, sql: sql)
+            while let row = try cursor.next() {
+                unitOfExcerpt.set(row[0] as Int64, Int32(units.count))
+                excerptIds.append(row[0])
+                units.append(row[1])
+            }
+        }
+
+        // Coders: as asked, else all but consensus (those without data in scope are dropped below).
+        let coderRows = try Row.fetchAll(db, sql: "SELECT id, name FROM coders ORDER BY name")
+        let raters = coderRows.filter { ($0["name"] as String) != consensusCoder }
+        var coderNames: [String] = []
+        var columnOfCoder = DenseIndex()
+        if let wanted = scope.coders {
+            for name in wanted {
+                if name == consensusCoder { throw AgreementProjectError.consensusIsNotARater }
+                guard let row = raters.first(where: { ($0["name"] as String) == name }) else {
+                    throw AgreementProjectError.unknownCoder(name: name, known: raters.map { $0["name"] })
+                }
+                if coderNames.contains(name) { throw AgreementInputError.duplicateName(kind: "coder", name: name) }
+                columnOfCoder.set(row["id"], Int32(coderNames.count))
+                coderNames.append(name)
+            }
+        } else {
+            for row in raters {
+                columnOfCoder.set(row["id"], Int32(coderNames.count))
+                coderNames.append(row["name"])
+            }
+        }
+
+        // Variables: the selected codes (with what lies below them), down to the level asked.
+        let tree = try CodebookTree(db)
+        guard !tree.nodes.isEmpty else { throw AgreementProjectError.emptyCodebook }
+        var selected = Set<Int64>()
+        if scope.codes.isEmpty {
+            selected = Set(tree.nodes.map(\.id))
+        } else {
+            for spec in scope.codes {
+                // A value with commas is a list, unless the whole of it names a code.
+                let ids: [Int64]
+                if let whole = try? tree.resolve(spec) { ids = [whole] }
+                else if spec.contains(",") { ids = try spec.split(separator: ",").map { try tree.resolve(String($0)) } }
+                else { ids = [try tree.resolve(spec)] }
+                for id in ids { selected.formUnion(tree.subtree(id)) }
+            }
+        }
+        let variableNodes = tree.nodes.filter { node in selected.contains(node.id) && (scope.level.map { node.depth <= $0 } ?? true) }
+        guard !variableNodes.isEmpty else { throw AgreementProjectError.noVariables(level: scope.level ?? 0) }
+        var variableOfNode = [Int64: Int32]()
+        for (i, node) in variableNodes.enumerated() { variableOfNode[node.id] = Int32(i) }
+        // Exclusive branches whose children are analysed give a nominal variable over those children.
+        var nominal: [AgreementNominalVariable] = []
+        for node in variableNodes where node.exclusiveChildren && !node.children.isEmpty {
+            let children = node.children.compactMap(tree.node)
+            guard children.allSatisfy({ variableOfNode[$0.id] != nil }) else { continue }
+            nominal.append(AgreementNominalVariable(variable: "nominal:\(node.path)", codes: children.map(\.path)))
+        }
+
+        // Each code counts for itself and every ancestor that is a variable (roll-up).
+        var variablesOfCode: [Int64: [Int32]] = [:]
+        for node in tree.nodes {
+            variablesOfCode[node.id] = tree.selfAndAncestors(node.id).compactMap { variableOfNode[$0] }
+        }
+
+        return ResolvedAgreementScope(groupNames: groupNames, excerptIds: excerptIds, units: units, unitOfExcerpt: unitOfExcerpt,
+                                      coderNames: coderNames, columnOfCoder: columnOfCoder, variableNodes: variableNodes,
+                                      nominal: nominal, variablesOfCode: variablesOfCode)
+    }
+
     /// Reads the excerpts, coders, codebook, codings and reviews in scope into agreement data.
     public func agreementData(_ scope: AgreementScope = AgreementScope()) throws -> ProjectAgreementData {
         if let level = scope.level, level < 1 { throw AgreementProjectError.invalidLevel(level) }
         return try read { db in
-            // Groups.
-            let allGroups = try Row.fetchAll(db, sql: "SELECT id, name FROM groups ORDER BY position")
-            var groupIds: [Int64] = []
-            var groupNames: [String] = []
-            if scope.groups.isEmpty {
-                groupIds = allGroups.map { $0["id"] }
-                groupNames = allGroups.map { $0["name"] }
-            } else {
-                for wanted in scope.groups {
-                    guard let row = allGroups.first(where: { ($0["name"] as String).lowercased() == wanted.lowercased() }) else {
-                        throw ProjectError.unknownGroup(wanted)
-                    }
-                    let id: Int64 = row["id"]
-                    if !groupIds.contains(id) { groupIds.append(id); groupNames.append(row["name"]) }
-                }
-                // Units follow project order whatever order the groups were named in.
-                let order = allGroups.map { $0["id"] as Int64 }
-                let sorted = zip(groupIds, groupNames).sorted { order.firstIndex(of: $0.0)! < order.firstIndex(of: $1.0)! }
-                groupIds = sorted.map(\.0)
-                groupNames = sorted.map(\.1)
-            }
-
-            // Units: excerpts of those groups in transcript order, moderator turns out unless asked.
-            var unitOfExcerpt = DenseIndex()
-            var units: [String] = []
-            if !groupIds.isEmpty {
-                let moderatorFilter = scope.includeModerator ? "" : " AND ifnull(p.is_moderator, 0) = 0"
-                let sql = """
-                    SELECT e.id, e.ref FROM excerpts e JOIN groups g ON g.id = e.group_id
-                    LEFT JOIN participants p ON p.id = e.participant_id
-                    WHERE e.group_id IN (\(groupIds.map { String($0) }.joined(separator: ",")))\(moderatorFilter)
-                    ORDER BY g.position, e.seq
-                    """
-                let cursor = try Row.fetchCursor(db, sql: sql)
-                while let row = try cursor.next() {
-                    unitOfExcerpt.set(row[0] as Int64, Int32(units.count))
-                    units.append(row[1])
-                }
-            }
-
-            // Coders: as asked, else all but consensus (those without data in scope are dropped below).
-            let coderRows = try Row.fetchAll(db, sql: "SELECT id, name FROM coders ORDER BY name")
-            let raters = coderRows.filter { ($0["name"] as String) != consensusCoder }
-            var coderNames: [String] = []
-            var columnOfCoder = DenseIndex()
-            if let wanted = scope.coders {
-                for name in wanted {
-                    if name == consensusCoder { throw AgreementProjectError.consensusIsNotARater }
-                    guard let row = raters.first(where: { ($0["name"] as String) == name }) else {
-                        throw AgreementProjectError.unknownCoder(name: name, known: raters.map { $0["name"] })
-                    }
-                    if coderNames.contains(name) { throw AgreementInputError.duplicateName(kind: "coder", name: name) }
-                    columnOfCoder.set(row["id"], Int32(coderNames.count))
-                    coderNames.append(name)
-                }
-            } else {
-                for row in raters {
-                    columnOfCoder.set(row["id"], Int32(coderNames.count))
-                    coderNames.append(row["name"])
-                }
-            }
-
-            // Variables: the selected codes (with what lies below them), down to the level asked.
-            let tree = try CodebookTree(db)
-            guard !tree.nodes.isEmpty else { throw AgreementProjectError.emptyCodebook }
-            var selected = Set<Int64>()
-            if scope.codes.isEmpty {
-                selected = Set(tree.nodes.map(\.id))
-            } else {
-                for spec in scope.codes {
-                    // A value with commas is a list, unless the whole of it names a code.
-                    let ids: [Int64]
-                    if let whole = try? tree.resolve(spec) { ids = [whole] }
-                    else if spec.contains(",") { ids = try spec.split(separator: ",").map { try tree.resolve(String($0)) } }
-                    else { ids = [try tree.resolve(spec)] }
-                    for id in ids { selected.formUnion(tree.subtree(id)) }
-                }
-            }
-            let variableNodes = tree.nodes.filter { node in selected.contains(node.id) && (scope.level.map { node.depth <= $0 } ?? true) }
-            guard !variableNodes.isEmpty else { throw AgreementProjectError.noVariables(level: scope.level ?? 0) }
+            let resolved = try Self.resolveAgreementScope(db, scope)
+            let units = resolved.units, unitOfExcerpt = resolved.unitOfExcerpt, columnOfCoder = resolved.columnOfCoder
+            let groupNames = resolved.groupNames, variableNodes = resolved.variableNodes, nominal = resolved.nominal
+            let variablesOfCode = resolved.variablesOfCode
+            var coderNames = resolved.coderNames
             let datasetCodes = variableNodes.map(\.path)
-            var variableOfNode = [Int64: Int32]()
-            for (i, node) in variableNodes.enumerated() { variableOfNode[node.id] = Int32(i) }
-            // Exclusive branches whose children are analysed give a nominal variable over those children.
-            var nominal: [AgreementNominalVariable] = []
-            for node in variableNodes where node.exclusiveChildren && !node.children.isEmpty {
-                let children = node.children.compactMap(tree.node)
-                guard children.allSatisfy({ variableOfNode[$0.id] != nil }) else { continue }
-                nominal.append(AgreementNominalVariable(variable: "nominal:\(node.path)", codes: children.map(\.path)))
-            }
-
-            // Each code counts for itself and every ancestor that is a variable (roll-up).
-            var variablesOfCode: [Int64: [Int32]] = [:]
-            for node in tree.nodes {
-                variablesOfCode[node.id] = tree.selfAndAncestors(node.id).compactMap { variableOfNode[$0] }
-            }
 
             // Codings and reviews, both marking the excerpt reviewed; first over every rater.
             let m = coderNames.count

@@ -16,6 +16,10 @@ public struct AgreementContext: Sendable, Equatable {
     public var level: Int?
     /// Whether code variables roll their sub-codes up (project mode).
     public var rollUp: Bool
+    /// What one unit is: an excerpt (turn) or a character of the turns' text.
+    public var unit: AgreementUnit = .turn
+    /// Lines the legend adds after the value rule (what the unit counts, how much text no one coded).
+    public var notes: [String] = []
 
     public init(source: String, units: Int, coders: [String], groups: [String]? = nil, includesModerator: Bool? = nil,
                 level: Int? = nil, rollUp: Bool = false) {
@@ -43,10 +47,13 @@ public struct AgreementContext: Sendable, Equatable {
     }
 
     /// What one unit is: an excerpt of a project, or a unit of a codings file.
-    public var unitWord: String { groups == nil ? "unit" : "excerpt" }
+    public var unitWord: String { unit == .character ? "character" : groups == nil ? "unit" : "excerpt" }
 
     /// How each variable's values are built, for the legend.
     public var valueRule: String {
+        if unit == .character {
+            return "Unit: the character (Unicode code point) of the turns in scope. Per code, a coder's value for a character is 1 if a passage they coded with the code covers it — for a theme, also a passage coded with any of its subthemes (roll-up); a whole-turn coding covers the whole turn — and 0 otherwise. The consensus coder is never a rater."
+        }
         if rollUp {
             return "Unit: the excerpt. Per code, a coder's value is 1 if they applied the code — for a theme (any code with sub-codes), also if they applied any of its subthemes (roll-up) — 0 if they reviewed the excerpt without applying it, missing if they never reviewed it. Subthemes without sub-codes count their own codings only. The consensus coder is never a rater."
         }
@@ -104,14 +111,18 @@ enum AgreementFormatting {
     /// Legend lines (without bullets) shared by the terminal and Markdown renderers.
     static func legend(_ document: AgreementDocument) -> [String] {
         let report = document.report
-        var lines = [document.context.valueRule]
+        var lines = [document.context.valueRule] + document.context.notes
         if report.variables.contains(where: { $0.kind == .pooled }) {
             lines.append("pooled: every code variable above stacked into one binary variable; its unit is the \(document.context.unitWord) × code cell\(document.context.rollUp && document.context.level != 1 ? " (with roll-up a subtheme's coding also counts in its theme's row, so it enters the pool twice; --level 1 pools themes alone)" : "").")
         }
         if report.variables.contains(where: { $0.kind == .nominal }) {
             lines.append("nominal: a mutually exclusive set of codes as one variable whose value is the code applied; a coder who applied none of them has no value there (the binary variables count that).")
         }
-        lines.append("n: the units that entered each coefficient (pairs: units both coders reviewed; complete cases: units every coder reviewed; others: units with two or more values). Missing values are never a category.")
+        if document.context.unit == .character {
+            lines.append("n: the characters that entered each coefficient (every character in scope: at this unit no value is missing).")
+        } else {
+            lines.append("n: the units that entered each coefficient (pairs: units both coders reviewed; complete cases: units every coder reviewed; others: units with two or more values). Missing values are never a category.")
+        }
         lines.append("⚠ prevalence warning: under \(Int((report.options.prevalenceThreshold * 100).rounded()))% of the values are in the rarer category, so chance-corrected coefficients (κ, π, α) can be low despite high agreement; read them beside percent agreement and AC1.")
         lines.append("not computable: the coefficient is undefined for these data (the reason is given); it is never shown as 0, 1 or NaN.")
         if report.options.bootstrapResamples > 0 {

@@ -3,13 +3,16 @@ import FocusCodeKit
 import Foundation
 
 extension AgreementOutputFormat: ExpressibleByArgument {}
+extension AgreementUnit: ExpressibleByArgument {}
 
 extension FocusCode {
     struct Agreement: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Inter-coder agreement per code, pooled and per exclusive branch, or the list of disagreements.",
             discussion: """
-                The unit is the excerpt. Per code, each coder's value is 1 (applied), 0 (reviewed, not applied) or missing (not reviewed); a theme counts as applied when any of its subthemes is (roll-up), a subtheme counts its own codings. The consensus coder is never a rater. Coefficients: percent agreement (per pair, mean, unit mean, Krippendorff's 1 − D_o), Cohen's κ per pair and their mean (Light), Scott's π, Fleiss' κ (complete cases and Gwet's form), Krippendorff's α (nominal), Gwet's AC1. Undefined values are shown as "not computable" with the reason. See Docs/agreement.md.
+                The unit is the turn (excerpt) unless --unit character. Per code, each coder's value is 1 (applied), 0 (reviewed, not applied) or missing (not reviewed); a theme counts as applied when any of its subthemes is (roll-up), a subtheme counts its own codings. The consensus coder is never a rater. Coefficients: percent agreement (per pair, mean, unit mean, Krippendorff's 1 − D_o), Cohen's κ per pair and their mean (Light), Scott's π, Fleiss' κ (complete cases and Gwet's form), Krippendorff's α (nominal), Gwet's AC1. Undefined values are shown as "not computable" with the reason. See Docs/agreement.md.
+
+                With --unit character every character (Unicode code point) of the turns in scope is a unit, per code: 1 where a passage the coder coded with the code (or, for a theme, a subtheme) covers it, else 0, so text that neither coder coded counts as agreement, as in NVivo's coding comparison. The report says how much of the text no coder coded and, for two coders, the characters each code has by both, by one only and by neither. No bootstrap at this unit (characters are not independent draws).
 
                 Without --codings it reads the project; with --codings it reads long-form CSV coded elsewhere (unit,coder,code; an empty code = saw the unit, applied none; no row = missing), and then --coders, --codes and --units name one-column CSV files (headers coder, code, unit).
 
@@ -20,6 +23,7 @@ extension FocusCode {
                   focuscode agreement --coders coder_a,coder_b --level 1
                   focuscode agreement --format csv --output agreement.csv
                   focuscode agreement --disagreements
+                  focuscode agreement --coders alice,bob --unit character
                   focuscode agreement --codings elsewhere.csv --coders coders.csv --exclusive
                 """)
 
@@ -33,6 +37,9 @@ extension FocusCode {
 
         @Option(name: .long, help: "Only excerpts of this group (repeat for several; default: all).")
         var group: [String] = []
+
+        @Option(name: .long, help: ArgumentHelp("What one unit is: turn (a turn carries a code if any passage does) or character.", valueName: "turn|character"))
+        var unit: AgreementUnit = .turn
 
         @Flag(name: .long, help: "Count moderator turns as units too (left out by default).")
         var includeModerator = false
@@ -69,6 +76,11 @@ extension FocusCode {
         func validate() throws {
             if bootstrap < 0 || bootstrap > 1_000_000 { throw ValidationError("--bootstrap must be between 0 and 1000000.") }
             if let level, level < 1 { throw ValidationError("--level must be 1 (themes) or more.") }
+            if unit == .character {
+                if bootstrap > 0 { throw ValidationError("--bootstrap works with --unit turn; characters are not independent draws, so no interval is given for them.") }
+                if disagreements { throw ValidationError("--disagreements lists turns; leave out --unit character.") }
+                if !codings.isEmpty { throw ValidationError("--unit character reads a project's passages; --codings files have no spans.") }
+            }
             if codings.isEmpty {
                 if units != nil { throw ValidationError("--units goes with --codings (a CSV file of units).") }
                 if exclusive { throw ValidationError("--exclusive goes with --codings; in a project, exclusive branches come from the codebook.") }
@@ -105,6 +117,14 @@ extension FocusCode {
             let project = try project.open()
             let scope = AgreementScope(coders: coders.isEmpty ? nil : coders.flatMap(Self.splitList),
                                        codes: codes, groups: group, includeModerator: includeModerator, level: level)
+            if unit == .character {
+                let data = try project.characterAgreementData(scope)
+                var context = AgreementContext(source: "project \(project.path)", units: data.characters, coders: data.coders, groups: data.groups,
+                                               includesModerator: includeModerator, level: level, rollUp: true)
+                context.unit = .character
+                context.notes = data.notes
+                return format.renderer(maxWidth: width).render(AgreementDocument(context: context, report: try data.report(options: options)))
+            }
             let data = try project.agreementData(scope)
             if disagreements {
                 return render(try project.agreementDisagreements(data))
