@@ -218,6 +218,28 @@ final class CodingCLITests: XCTestCase {
         XCTAssertEqual(try h.run(["agreement", "--unit", "word"]).status, 64)
     }
 
+    /// The reports over passages through the binary: `report themes --count passages`, `report quotes --context turn`.
+    func testReportsCountAndQuotePassagesEndToEnd() throws {
+        let h = try CLIHarness()
+        try h.setUpProject()
+        for span in ["0:20", "34:42"] {
+            XCTAssertEqual(try h.run(["code", "FG1-0007", "Offender profiles/Isolation", "--coder", "alice", "--span", span]).status, 0)
+        }
+        XCTAssertEqual(try h.run(["code", "FG1-0009", "Offender profiles", "--coder", "alice"]).status, 0)
+        let csv = try h.run(["report", "themes", "--coder", "alice", "--count", "passages", "--level", "1", "--format", "csv"]).stdout
+        XCTAssertTrue(csv.hasPrefix("level,code,name,FG1_excerpts,FG1_passages,FG1_share,"), csv)
+        XCTAssertTrue(csv.contains("\n1,Offender profiles,Offender profiles,2,3,"), csv)
+        XCTAssertEqual(try h.run(["report", "themes", "--count", "words"]).status, 64)
+
+        let quote = try h.run(["report", "quotes", "Offender profiles/Isolation", "--coder", "alice"]).stdout
+        XCTAssertTrue(quote.contains("     Online investigator, … [NAME-1]\n"), quote)
+        let turn = try h.run(["report", "quotes", "Offender profiles/Isolation", "--coder", "alice", "--context", "turn", "--format", "md"]).stdout
+        XCTAssertTrue(turn.contains("> **Online investigator,** same team as **\\[NAME-1\\]** but on the other shift pattern."), turn)
+        let data = try h.run(["report", "quotes", "Offender profiles/Isolation", "--coder", "alice", "--format", "csv"]).stdout
+        XCTAssertTrue(data.hasPrefix("code,rank,excerpt,participant,group,words,other_codes,text,passages\n"), data)
+        XCTAssertTrue(data.contains(",\"Online investigator, … [NAME-1]\",0:20;34:42\n"), data)
+    }
+
     func testCodingsImportReportsEveryBadRowAndExportRoundTrips() throws {
         let h = try CLIHarness()
         try h.setUpProject()

@@ -296,7 +296,12 @@ public struct HTMLReportRenderer {
             let top = list.available > list.quotes.count ? "; the top \(list.quotes.count)" : ""
             page.line("<p class=\"count\">\(list.available) excerpt\(list.available == 1 ? "" : "s")\(top).</p>")
             for quote in list.quotes {
-                let text = quote.text.split(separator: "\n", omittingEmptySubsequences: false).map { HTML.escape(String($0)) }.joined(separator: "<br>")
+                // The turn, the coded passage in bold inside it.
+                let text = quote.pieces(report.context).map { piece in
+                    let escaped = piece.text.split(separator: "\n", omittingEmptySubsequences: false).map { HTML.escape(String($0)) }
+                        .joined(separator: "<br>")
+                    return piece.marked ? "<strong>\(escaped)</strong>" : escaped
+                }.joined()
                 let who = [quote.participant, quote.group, quote.excerpt].compactMap { $0 }.map(HTML.escape).joined(separator: ", ")
                 page.line("<figure class=\"quote\"><blockquote><p>\(text)</p></blockquote><figcaption>— \(who)</figcaption></figure>")
             }

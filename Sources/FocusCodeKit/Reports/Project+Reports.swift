@@ -19,7 +19,9 @@ extension Project {
                 let codings = try data.coders.map { (coder: $0.name, direct: try data.directSets(db, coders: [$0])) }
                 let summary = SelectionSummary(kind: "by_coder", coders: data.coders.map(\.name), defaulted: false,
                                                text: "each coder's codings")
-                return ReportBuilder.themeReport(data: data, options: options, breakdown: breakdown, selection: summary, codings: codings)
+                let passages = options.countPassages ? try data.coders.map { try data.directPassages(db, coders: [$0]) } : nil
+                return ReportBuilder.themeReport(data: data, options: options, breakdown: breakdown, selection: summary, codings: codings,
+                                                 passages: passages)
             }
             let (coders, summary) = try data.resolve(options.selection)
             var values: [String?] = []
@@ -30,8 +32,9 @@ extension Project {
                 }
             }
             let direct = try data.directSets(db, coders: coders)
+            let passages = options.countPassages ? [try data.directPassages(db, coders: coders)] : nil
             return ReportBuilder.themeReport(data: data, options: options, breakdown: breakdown, selection: summary,
-                                             codings: [(coder: summary.text, direct: direct)], attributeValues: values)
+                                             codings: [(coder: summary.text, direct: direct)], attributeValues: values, passages: passages)
         }
     }
 
@@ -58,7 +61,8 @@ extension Project {
 
     /// The top `limit` excerpts of one code (a theme name, a unique code name or a `Theme/Subtheme` path), or of
     /// every theme when `code` is nil, ranked by `ReportBuilder.quoteRule`.
-    public func quotesReport(_ options: ReportOptions, code: String? = nil, limit: Int = 5) throws -> QuotesReport {
+    public func quotesReport(_ options: ReportOptions, code: String? = nil, limit: Int = 5,
+                             context: QuoteContext = .passage) throws -> QuotesReport {
         try validate(options)
         guard limit >= 1 else { throw ReportError.invalidLimit(limit) }
         return try read { db in
@@ -67,7 +71,8 @@ extension Project {
             let targets: [Int]
             if let code { targets = [try Self.findCode(code, in: data.tree)] } else { targets = data.tree.children(of: -1) }
             let (coders, summary) = try data.resolve(options.selection)
-            return try Self.quotes(db, data: data, options: options, selection: summary, coders: coders, targets: targets, limit: limit)
+            return try Self.quotes(db, data: data, options: options, selection: summary, coders: coders, targets: targets, limit: limit,
+                                   context: context)
         }
     }
 
@@ -94,7 +99,7 @@ extension Project {
                 data: data, options: themeOptions, selection: summary,
                 sets: ReportBuilder.countedSets(direct, tree: data.tree, rollUp: options.rollUp, eligible: eligible))
             let quotes = try Self.quotes(db, data: data, options: options, selection: summary, coders: coders,
-                                         targets: data.tree.children(of: -1), limit: quotesPerTheme, direct: direct)
+                                         targets: data.tree.children(of: -1), limit: quotesPerTheme, context: .turn, direct: direct)
             return HTMLReportModel(title: "Theme report", subtitle: subtitle, themes: themes, byParticipant: byParticipant,
                                    cooccurrence: cooccurrence, quotes: quotes)
         }
@@ -118,7 +123,7 @@ extension Project {
     /// Quotes for `targets`; `scanAbove` is the number of candidates above which lengths are read in one scan
     /// (a parameter so that tests can check both ways give the same quotes).
     static func quotes(_ db: Database, data: ReportData, options: ReportOptions, selection: SelectionSummary,
-                       coders: [ReportData.Coder], targets: [Int], limit: Int,
+                       coders: [ReportData.Coder], targets: [Int], limit: Int, context: QuoteContext = .passage,
                        direct given: [ExcerptBitset]? = nil, scanAbove: Int = 2_000) throws -> QuotesReport {
         let tree = data.tree
         let direct = try given ?? data.directSets(db, coders: coders)
@@ -145,6 +150,29 @@ extension Project {
             FROM excerpts e JOIN groups g ON g.id = e.group_id LEFT JOIN participants p ON p.id = e.participant_id
             WHERE e.id = ?
             """)
+        let passageRows = try db.makeStatement(sql: """
+            SELECT code_id, span_start, span_end FROM codings
+            WHERE excerpt_id = ? AND coder_id IN (\(coders.map { String($0.id) }.joined(separator: ",")))
+            """)
+        /// The passages of `id` coded with `code` (or, with roll-up, a code below it) by the selected coders,
+        /// merged; nil when one of them covers the whole turn.
+        func passages(of id: Int, code: Int) throws -> [Span]? {
+            var spans: [Span] = []
+            for row in try Row.fetchAll(passageRows, arguments: [id]) {
+                let c = Int(row[0] as Int64)
+                guard c >= 0, c < tree.indexById.count else { continue }
+                let index = Int(tree.indexById[c])
+                guard index >= 0, options.rollUp ? tree.contains(code, index) : index == code else { continue }
+                guard let start = row[1] as Int?, let end = row[2] as Int? else { return nil }
+                spans.append(Span(start: start, end: end))
+            }
+            spans.sort { ($0.start, $0.end) < ($1.start, $1.end) }
+            var merged: [Span] = []
+            for span in spans {
+                if let last = merged.last, span.start <= last.end { merged[merged.count - 1].end = max(last.end, span.end) } else { merged.append(span) }
+            }
+            return merged
+        }
         var lists: [QuoteList] = []
         for code in targets {
             let mask = ReportBuilder.otherBranches(of: code, tree: tree)
@@ -168,17 +196,30 @@ extension Project {
             let quotes = try ReportBuilder.rank(candidates, limit: limit).map { candidate -> Quote in
                 let row = try Row.fetchOne(detail, arguments: [candidate.id])!
                 let others = ReportBuilder.otherCodes(of: candidate.id, mask: mask, direct: direct)
+                let turn: String = row["text"]
+                let spans = try passages(of: candidate.id, code: code) ?? []
+                var text = turn
+                if context == .passage, !spans.isEmpty {
+                    let scalars = Array(turn.unicodeScalars)
+                    text = spans.map { span in
+                        let a = min(span.start, scalars.count), b = min(max(span.end, a), scalars.count)
+                        return String(String.UnicodeScalarView(scalars[a..<b]))
+                    }.joined(separator: " … ")
+                }
                 return Quote(excerpt: row["ref"], group: row["grp"], participant: row["pseudonym"], words: row["word_count"],
-                             otherCodes: others.map { tree.codes[$0].path }, text: row["text"])
+                             otherCodes: others.map { tree.codes[$0].path }, text: text, passages: spans)
             }
             lists.append(QuoteList(code: tree.codes[code], available: candidates.count, quotes: quotes))
         }
         var rules = [ReportBuilder.selectionRule(selection), ReportBuilder.quoteRule, ReportBuilder.rollUpRule(options.rollUp),
                      ReportBuilder.moderatorRule(options.includeModerator)]
         rules.append("Each quote shows the speaker's pseudonym, the group and the excerpt ID (e.g. FG1-0007) for citing.")
+        rules.append(context == .passage
+            ? "A quote is the passage coded (several passages of one turn joined by \" … \"); a turn coded whole is quoted whole. --context turn shows the whole turn with the passage marked."
+            : "A quote is the whole turn with the coded passage marked; a turn coded whole is shown unmarked.")
         let what = targets.count == 1 ? tree.codes[targets[0]].path : "each theme"
         return QuotesReport(title: "Quotes for \(what) — \(selection.text)", selection: selection,
-                            includeModerator: options.includeModerator, limit: limit, lists: lists, rules: rules)
+                            includeModerator: options.includeModerator, limit: limit, context: context, lists: lists, rules: rules)
     }
 }
 

@@ -76,6 +76,23 @@ enum ReportBuilder {
         return result
     }
 
+    /// Distinct passages per code (rolled up or not) among the eligible excerpts, per column and in total:
+    /// `counts[code].perColumn[column]`. A passage coded with a theme and one of its subthemes counts once for the theme.
+    static func passageCounts(_ direct: [Set<ReportData.PassageKey>], tree: ReportCodeTree, rollUp: Bool, eligible: ExcerptBitset,
+                              columnOf: [Int32]?, columns: Int) -> [(perColumn: [Int], total: Int)] {
+        (0..<tree.count).map { code in
+            var keys = direct[code]
+            if rollUp { for below in (code + 1)..<max(code + 1, tree.subtreeEnd[code]) { keys.formUnion(direct[below]) } }
+            var perColumn = [Int](repeating: 0, count: columns)
+            var total = 0
+            for key in keys where key.excerpt >= 0 && eligible.contains(key.excerpt) {
+                total += 1
+                if let columnOf, key.excerpt < columnOf.count, columnOf[key.excerpt] >= 0 { perColumn[Int(columnOf[key.excerpt])] += 1 }
+            }
+            return (perColumn, total)
+        }
+    }
+
     // MARK: Columns
 
     /// Columns for a breakdown by group, participant or attribute value (`attributeValues` per participant).
@@ -115,8 +132,10 @@ enum ReportBuilder {
     // MARK: Theme report
 
     /// The theme table. `codings` holds one set list per column for a breakdown by coder, else one set list.
+    /// `passages`, when the report counts them, holds each coding set's direct passages (aligned with `codings`).
     static func themeReport(data: ReportData, options: ReportOptions, breakdown: ReportBreakdown, selection: SelectionSummary,
-                            codings: [(coder: String, direct: [ExcerptBitset])], attributeValues: [String?] = []) -> ThemeReport {
+                            codings: [(coder: String, direct: [ExcerptBitset])], attributeValues: [String?] = [],
+                            passages: [[Set<ReportData.PassageKey>]]? = nil) -> ThemeReport {
         let tree = data.tree
         let eligible = data.eligibleExcerpts(includeModerator: options.includeModerator)
         let participantCount = data.participants.count
@@ -134,12 +153,13 @@ enum ReportBuilder {
             columns = codings.map {
                 ReportColumn(key: $0.coder, title: $0.coder, excerpts: base.totalExcerpts, participants: base.totalParticipants)
             }
-            for coding in codings {
+            for (k, coding) in codings.enumerated() {
                 let sets = countedSets(coding.direct, tree: tree, rollUp: options.rollUp, eligible: eligible)
+                let counted = passages.map { passageCounts($0[k], tree: tree, rollUp: options.rollUp, eligible: eligible, columnOf: nil, columns: 0) }
                 for code in 0..<tree.count {
                     let t = tally(sets[code], columnOf: nil, columns: 0, participantOf: data.excerptParticipant, participantCount: participantCount)
                     cells[code].append(ThemeCell(excerpts: t.totalExcerpts, share: share(t.totalExcerpts, base.totalExcerpts),
-                                                 participants: t.totalParticipants))
+                                                 participants: t.totalParticipants, passages: counted?[code].total))
                     frequency[code] += t.totalExcerpts
                 }
             }
@@ -152,14 +172,18 @@ enum ReportBuilder {
             }
             total = ReportColumn(key: "all", title: "All", excerpts: base.totalExcerpts, participants: base.totalParticipants)
             let sets = countedSets(codings.first?.direct ?? [], tree: tree, rollUp: options.rollUp, eligible: eligible)
+            let counted = passages?.first.map {
+                passageCounts($0, tree: tree, rollUp: options.rollUp, eligible: eligible, columnOf: plan.columnOfExcerpt, columns: plan.keys.count)
+            }
             for code in 0..<tree.count {
                 let t = tally(sets[code], columnOf: plan.columnOfExcerpt, columns: plan.keys.count,
                               participantOf: data.excerptParticipant, participantCount: participantCount)
                 cells[code] = columns.indices.map {
-                    ThemeCell(excerpts: t.excerpts[$0], share: share(t.excerpts[$0], columns[$0].excerpts), participants: t.participants[$0])
+                    ThemeCell(excerpts: t.excerpts[$0], share: share(t.excerpts[$0], columns[$0].excerpts), participants: t.participants[$0],
+                              passages: counted?[code].perColumn[$0])
                 }
                 totals[code] = ThemeCell(excerpts: t.totalExcerpts, share: share(t.totalExcerpts, base.totalExcerpts),
-                                         participants: t.totalParticipants)
+                                         participants: t.totalParticipants, passages: counted?[code].total)
                 frequency[code] = t.totalExcerpts
             }
         }
@@ -167,12 +191,13 @@ enum ReportBuilder {
         let order = rowOrder(tree: tree, frequency: frequency, sort: options.sort, level: options.level)
         let rows = order.map { ThemeRow(code: tree.codes[$0], cells: cells[$0], total: totals[$0]) }
         let speakerless = data.speakerlessCount(in: eligible)
-        let rules = themeRules(selection: selection, options: options, breakdown: breakdown, columns: columns, total: total,
+        var rules = themeRules(selection: selection, options: options, breakdown: breakdown, columns: columns, total: total,
                                speakerless: speakerless)
+        if passages != nil { rules.insert(passageRule, at: 2) }
         return ThemeReport(title: "Theme frequencies by \(breakdownNoun(breakdown)) — \(selection.text)",
                            selection: selection, breakdown: breakdown.argument, breakdownTitle: breakdownTitle(breakdown),
                            rollUp: options.rollUp, includeModerator: options.includeModerator, level: options.level, sort: options.sort,
-                           columns: columns, total: total, rows: rows, rules: rules)
+                           countPassages: passages != nil, columns: columns, total: total, rows: rows, rules: rules)
     }
 
     /// Codes in display order: depth first; siblings by codebook position or by frequency (ties keep codebook order).
@@ -232,6 +257,8 @@ enum ReportBuilder {
     }
 
     static let unitRule = "Unit: the excerpt (one speaker turn). An excerpt counts once per code, however often the code was applied to it."
+    static let passageRule = "Passages (--count passages): the coded passages, each distinct span of a turn once — a whole-turn coding is one passage; "
+        + "the same span coded with a theme and its subtheme (under roll-up) or by several coders (union) counts once; percentages and participants stay per excerpt."
 
     static func rollUpRule(_ rollUp: Bool) -> String {
         rollUp

@@ -215,6 +215,32 @@ extension ReportData {
         return sets
     }
 
+    /// A coded passage: the excerpt and its span (-1, -1 for the whole turn).
+    struct PassageKey: Hashable, Sendable {
+        var excerpt: Int
+        var start: Int32
+        var end: Int32
+    }
+
+    /// The passages of each code (indexed like `tree`) that the coders coded directly (no roll-up). Several coders'
+    /// passages with the same span are one passage (the union). Read only when a report counts passages.
+    func directPassages(_ db: Database, coders: [Coder]) throws -> [Set<PassageKey>] {
+        var sets = [Set<PassageKey>](repeating: [], count: tree.count)
+        let codeIndex = tree.indexById
+        for coder in coders {
+            try db.forEachRow("SELECT code_id, excerpt_id, ifnull(span_start, -1), ifnull(span_end, -1) FROM codings WHERE coder_id = ?",
+                              arguments: [coder.id]) { s in
+                let c = Int(sqlite3_column_int64(s, 0))
+                guard c >= 0, c < codeIndex.count else { return }
+                let index = Int(codeIndex[c])
+                guard index >= 0 else { return }
+                sets[index].insert(PassageKey(excerpt: Int(sqlite3_column_int64(s, 1)), start: Int32(clamping: sqlite3_column_int64(s, 2)),
+                                              end: Int32(clamping: sqlite3_column_int64(s, 3))))
+            }
+        }
+        return sets
+    }
+
     /// Participant → attribute value for one attribute name.
     func attributeValues(_ db: Database, name: String) throws -> [String?] {
         var values = [String?](repeating: nil, count: participants.count)

@@ -67,14 +67,17 @@ public struct ReportOptions: Sendable, Equatable {
     public var level: Int?
     /// Codebook order or frequency.
     public var sort: ThemeSort
+    /// The theme table also counts coded passages (off by default: it counts turns and participants).
+    public var countPassages: Bool
 
     public init(selection: CodingSelection? = nil, includeModerator: Bool = false, rollUp: Bool = true,
-                level: Int? = nil, sort: ThemeSort = .codebook) {
+                level: Int? = nil, sort: ThemeSort = .codebook, countPassages: Bool = false) {
         self.selection = selection
         self.includeModerator = includeModerator
         self.rollUp = rollUp
         self.level = level
         self.sort = sort
+        self.countPassages = countPassages
     }
 }
 
@@ -126,11 +129,14 @@ public struct ThemeCell: Sendable, Equatable, Codable {
     public var share: Double?
     /// Distinct participants with at least one coded excerpt (n of the column's N).
     public var participants: Int
+    /// Distinct coded passages (a span of a turn, or a whole turn), when the report counts them; else nil.
+    public var passages: Int?
 
-    public init(excerpts: Int, share: Double?, participants: Int) {
+    public init(excerpts: Int, share: Double?, participants: Int, passages: Int? = nil) {
         self.excerpts = excerpts
         self.share = share
         self.participants = participants
+        self.passages = passages
     }
 }
 
@@ -155,6 +161,8 @@ public struct ThemeReport: Sendable, Equatable, Codable {
     public var includeModerator: Bool
     public var level: Int?
     public var sort: ThemeSort
+    /// Whether the cells count passages too.
+    public var countPassages: Bool = false
     public var columns: [ReportColumn]
     /// The "all" column; nil in a breakdown by coder.
     public var total: ReportColumn?
@@ -210,6 +218,14 @@ public struct QuoteList: Sendable, Equatable, Codable {
     public var quotes: [Quote]
 }
 
+/// What a quote shows of its turn.
+public enum QuoteContext: String, Sendable, CaseIterable, Codable {
+    /// The coded passage(s) alone (the whole turn when it was coded whole).
+    case passage
+    /// The whole turn, with the coded passages marked.
+    case turn
+}
+
 /// One quoted excerpt.
 public struct Quote: Sendable, Equatable, Codable {
     /// The excerpt's stable ID, e.g. `FG1-0012`.
@@ -217,10 +233,34 @@ public struct Quote: Sendable, Equatable, Codable {
     public var group: String
     /// The speaker's pseudonym; nil for a paragraph without a speaker.
     public var participant: String?
+    /// Words of the turn (the ranking uses them).
     public var words: Int
     /// Codes applied to the excerpt outside this code's branch (paths), which rank it lower.
     public var otherCodes: [String]
+    /// What is quoted: the coded passages (joined by " … " when there are several), or the whole turn when it was
+    /// coded whole or when the report shows the turn as context.
     public var text: String
+    /// The coded passages in the turn (code points, merged where they overlap); empty when the turn was coded whole.
+    public var passages: [Span] = []
+
+    /// `text` in pieces, the coded passages marked, for renderers that emphasise them (context `turn`).
+    public func pieces(_ context: QuoteContext) -> [(text: String, marked: Bool)] {
+        guard context == .turn, !passages.isEmpty else { return [(text, false)] }
+        let scalars = Array(text.unicodeScalars)
+        var out: [(String, Bool)] = []
+        var at = 0
+        func piece(_ a: Int, _ b: Int, _ marked: Bool) {
+            let a = min(max(a, 0), scalars.count), b = min(max(b, a), scalars.count)
+            if b > a { out.append((String(String.UnicodeScalarView(scalars[a..<b])), marked)) }
+        }
+        for span in passages {
+            piece(at, span.start, false)
+            piece(span.start, span.end, true)
+            at = max(at, span.end)
+        }
+        piece(at, scalars.count, false)
+        return out
+    }
 }
 
 /// Quotes for one or more codes.
@@ -229,6 +269,8 @@ public struct QuotesReport: Sendable, Equatable, Codable {
     public var selection: SelectionSummary
     public var includeModerator: Bool
     public var limit: Int
+    /// The passage alone, or the whole turn with the passage marked.
+    public var context: QuoteContext = .passage
     public var lists: [QuoteList]
     public var rules: [String]
 }
@@ -259,6 +301,7 @@ extension ThemeCell {
         try c.encode(excerpts, forKey: .excerpts)
         try c.encode(share, forKey: .share)
         try c.encode(participants, forKey: .participants)
+        try c.encode(passages, forKey: .passages)
     }
 }
 
@@ -294,6 +337,7 @@ extension ThemeReport {
         try c.encode(includeModerator, forKey: .includeModerator)
         try c.encode(level, forKey: .level)
         try c.encode(sort, forKey: .sort)
+        try c.encode(countPassages, forKey: .countPassages)
         try c.encode(columns, forKey: .columns)
         try c.encode(total, forKey: .total)
         try c.encode(rows, forKey: .rows)
@@ -310,5 +354,6 @@ extension Quote {
         try c.encode(words, forKey: .words)
         try c.encode(otherCodes, forKey: .otherCodes)
         try c.encode(text, forKey: .text)
+        try c.encode(passages, forKey: .passages)
     }
 }

@@ -56,7 +56,8 @@ public struct TerminalReportRenderer: ReportRenderer {
                 let who = [quote.participant, quote.group, quote.excerpt].compactMap { $0 }.joined(separator: " · ")
                 let also = quote.otherCodes.isEmpty ? "" : "; also coded \(quote.otherCodes.joined(separator: ", "))"
                 out += "  \(i + 1). \(who) (\(quote.words) words\(also))\n"
-                for line in quote.text.split(separator: "\n", omittingEmptySubsequences: false) { out += "     \(line)\n" }
+                let text = quote.pieces(report.context).map { $0.marked ? "«\($0.text)»" : $0.text }.joined()
+                for line in text.split(separator: "\n", omittingEmptySubsequences: false) { out += "     \(line)\n" }
             }
         }
         return out + "\n" + report.rules.joined(separator: "\n") + "\n"
@@ -108,9 +109,16 @@ public struct MarkdownReportRenderer: ReportRenderer {
                 + (list.available > list.quotes.count ? "; the top \(list.quotes.count):" : ".") + "\n"
             for quote in list.quotes {
                 out += "\n"
-                for line in quote.text.split(separator: "\n", omittingEmptySubsequences: false) {
-                    out += "> \(Markdown.escape(String(line)))\n"
+                // Bold runs are closed at line ends, so a passage over a line break stays bold on both lines.
+                var lines: [String] = [""]
+                for piece in quote.pieces(report.context) {
+                    for (n, part) in piece.text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                        if n > 0 { lines.append("") }
+                        let escaped = Markdown.escape(String(part))
+                        lines[lines.count - 1] += piece.marked && !part.isEmpty ? "**\(escaped)**" : escaped
+                    }
                 }
+                for line in lines { out += "> \(line)\n" }
                 let who = [quote.participant, quote.group, quote.excerpt].compactMap { $0 }.map(Markdown.escape).joined(separator: ", ")
                 out += ">\n> — \(who)\n"
             }

@@ -29,15 +29,17 @@ public enum ReportTables {
         case .display:
             columns = [Column("code", "Theme / subtheme")]
             for (band, show) in zip(bands, showParticipants) {
-                columns += [Column("\(band.key)_excerpts", "n", band: band.title),
-                            Column("\(band.key)_share", "%", band: band.title, alignment: .right)]
+                columns.append(Column("\(band.key)_excerpts", "n", band: band.title))
+                if report.countPassages { columns.append(Column("\(band.key)_passages", "passages", band: band.title)) }
+                columns.append(Column("\(band.key)_share", "%", band: band.title, alignment: .right))
                 if show { columns.append(Column("\(band.key)_participants", "participants", band: band.title, alignment: .right)) }
             }
         case .data:
             columns = [Column("level"), Column("code"), Column("name")]
             for band in bands {
-                columns += [Column("\(band.key)_excerpts"), Column("\(band.key)_share"),
-                            Column("\(band.key)_participants"), Column("\(band.key)_participants_of")]
+                columns.append(Column("\(band.key)_excerpts"))
+                if report.countPassages { columns.append(Column("\(band.key)_passages")) }
+                columns += [Column("\(band.key)_share"), Column("\(band.key)_participants"), Column("\(band.key)_participants_of")]
             }
         }
         let rows: [[Cell]] = report.rows.map { row in
@@ -45,12 +47,13 @@ public enum ReportTables {
             switch layout {
             case .display:
                 return [.text(indented(row.code))] + cells.indices.flatMap { i -> [Cell] in
-                    [.int(cells[i].excerpts), .text(percent(cells[i].share))]
+                    [.int(cells[i].excerpts)] + (report.countPassages ? [Cell(cells[i].passages)] : []) + [.text(percent(cells[i].share))]
                         + (showParticipants[i] ? [.text("\(cells[i].participants) of \(bands[i].participants)")] : [])
                 }
             case .data:
                 return [.int(row.code.level), .text(row.code.path), .text(row.code.name)] + zip(cells, bands).flatMap { cell, band -> [Cell] in
-                    [.int(cell.excerpts), cell.share.map { .double($0, digits: 4) } ?? .null, .int(cell.participants), .int(band.participants)]
+                    [.int(cell.excerpts)] + (report.countPassages ? [Cell(cell.passages)] : [])
+                        + [cell.share.map { .double($0, digits: 4) } ?? .null, .int(cell.participants), .int(band.participants)]
                 }
             }
         }
@@ -120,11 +123,12 @@ public enum ReportTables {
         for list in report.lists {
             for (i, quote) in list.quotes.enumerated() {
                 rows.append([.text(list.code.path), .int(i + 1), .text(quote.excerpt), Cell(quote.participant), .text(quote.group),
-                             .int(quote.words), .text(quote.otherCodes.joined(separator: "; ")), .text(quote.text)])
+                             .int(quote.words), .text(quote.otherCodes.joined(separator: "; ")), .text(quote.text),
+                             .text(quote.passages.map(\.description).joined(separator: ";"))])
             }
         }
         return Table(columns: [Column("code"), Column("rank"), Column("excerpt"), Column("participant"), Column("group"),
-                               Column("words"), Column("other_codes"), Column("text", wide: true)],
+                               Column("words"), Column("other_codes"), Column("text", wide: true), Column("passages")],
                      rows: rows, caption: report.title, notes: report.rules)
     }
 }

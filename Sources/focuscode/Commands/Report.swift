@@ -24,7 +24,7 @@ extension FocusCode {
             static let configuration = CommandConfiguration(
                 abstract: "The theme table: excerpts, share and participants per theme and subtheme, by group (or another breakdown).",
                 discussion: """
-                    Columns: for each group (or participant, attribute value or coder) and in all, the excerpts coded (n), their share of the column's participant excerpts (%), and the participants who raised the code (n of N). Subthemes are indented under their theme.
+                    Columns: for each group (or participant, attribute value or coder) and in all, the excerpts coded (n), their share of the column's participant excerpts (%), and the participants who raised the code (n of N). Subthemes are indented under their theme. A turn counts once however many passages of it are coded; --count passages adds the coded passages beside each n (CSV: <column>_passages).
 
                     Examples:
                       focuscode report themes --coder coder_a
@@ -32,6 +32,7 @@ extension FocusCode {
                       focuscode report themes --union --by attribute:gender
                       focuscode report themes --by coder --level 1
                       focuscode report themes --consensus --level 1 --sort frequency --format csv
+                      focuscode report themes --coder alice --count passages
                     """)
             @OptionGroup var project: ProjectOptions
             @OptionGroup var selection: SelectionOptions
@@ -40,6 +41,8 @@ extension FocusCode {
             var by: String = "group"
             @Option(name: .long, help: "Order: codebook, or frequency (most excerpts first among siblings).")
             var sort: ThemeSort = .codebook
+            @Option(name: .long, help: ArgumentHelp("What to count: turns (excerpts and participants), or passages as well (a column of coded passages beside each n).", valueName: "turns|passages"))
+            var count: ThemeCount = .turns
             @OptionGroup var output: ReportFormatOptions
 
             func validate() throws {
@@ -54,6 +57,7 @@ extension FocusCode {
             func run() throws {
                 var options = selection.options(counting)
                 options.sort = sort
+                options.countPassages = count == .passages
                 let report = try project.open().themeReport(options, by: ReportBreakdown(argument: by)!)
                 output.write(output.renderer.render(report))
             }
@@ -124,18 +128,21 @@ extension FocusCode {
             static let configuration = CommandConfiguration(
                 abstract: "The top excerpts of a code (or of every theme), with pseudonym, group and excerpt ID.",
                 discussion: """
-                    Ranking: excerpts coded with the code (with roll-up, or any of its subthemes); first those with the fewest codes from other branches, then the longest, then transcript order.
+                    Ranking: excerpts coded with the code (with roll-up, or any of its subthemes); first those with the fewest codes from other branches, then the longest, then transcript order. A quote is the coded passage (several passages of one turn joined by " … "; a turn coded whole is quoted whole); --context turn shows the whole turn with the passage marked (bold in Markdown). CSV: code,rank,excerpt,participant,group,words,other_codes,text,passages.
 
                     Examples:
                       focuscode report quotes "Impact of Covid-19" --consensus --limit 5
                       focuscode report quotes "Offender profiles/Isolation" --coder coder_a
                       focuscode report quotes --consensus --limit 2 --format md
+                      focuscode report quotes "Impact of Covid-19" --coder alice --context turn
                     """)
             @OptionGroup var project: ProjectOptions
             @OptionGroup var selection: SelectionOptions
             @Argument(help: "A theme, a code name only one code has, or a path 'Theme/Subtheme'. Default: every theme.")
             var code: String?
             @Option(name: .long, help: "At most this many quotes per code.") var limit: Int = 5
+            @Option(name: .long, help: ArgumentHelp("What a quote shows: passage (the coded passage) or turn (the whole turn, the passage marked «like this»).", valueName: "passage|turn"))
+            var context: QuoteContext = .passage
             @Flag(name: .customLong("no-roll-up"), help: "Quote only excerpts coded with the code itself, not with its subthemes.")
             var noRollUp = false
             @OptionGroup var output: ReportFormatOptions
@@ -147,7 +154,7 @@ extension FocusCode {
             func run() throws {
                 var options = selection.options(nil)
                 options.rollUp = !noRollUp
-                let report = try project.open().quotesReport(options, code: code, limit: limit)
+                let report = try project.open().quotesReport(options, code: code, limit: limit, context: context)
                 output.write(output.renderer.render(report))
             }
         }
@@ -246,6 +253,12 @@ struct ReportFormatOptions: ParsableArguments, RawCSVOption {
 
 extension ReportFormat: ExpressibleByArgument {}
 extension ThemeSort: ExpressibleByArgument {}
+extension QuoteContext: ExpressibleByArgument {}
+
+/// What a theme table counts.
+enum ThemeCount: String, ExpressibleByArgument, CaseIterable {
+    case turns, passages
+}
 
 /// Writes a report file atomically; failures become "cannot create" (exit 73).
 func writeReport(_ text: String, to path: String) throws {
