@@ -149,6 +149,33 @@ final class InteractiveCodingTests: XCTestCase {
 }
 
 extension InteractiveCodingTests {
+    /// A passage by word numbers: `w`, FROM-TO, Enter, then a code codes only those words; a range past the turn's
+    /// words is refused on the screen and the session goes on.
+    func testCodesAPassageByWordRange() throws {
+        let h = try CLIHarness()
+        try h.setUpProject()
+        let command = "\(CLIHarness.binary.path) code --interactive --coder alice --group FG1 --project \(h.project)"
+        try tmux(["new-session", "-d", "-s", "words", "-x", "120", "-y", "40", "\(command); echo \"EXIT=$?\"; sleep 120"])
+        try waitFor("▶ FG1-0002", in: "words")
+        try keys("words", "w")
+        var s = try waitFor("passage, word numbers FROM-TO:", in: "words")
+        XCTAssertTrue(s.contains("4·online"), "words are numbered while choosing: \(s)")
+        try keys("words", "90-99", literal: true)
+        try keys("words", "Enter")
+        s = try waitFor("invalid span 'words 90-99' on FG1-0002", in: "words")
+        try keys("words", "w")
+        try keys("words", "4-6", literal: true)
+        try keys("words", "Enter")
+        try waitFor("Passage: words 4–6", in: "words")
+        try keys("words", "2", "Enter")
+        try waitFor("Applied: [2] Offender profiles/Age diversity", in: "words")
+        try keys("words", "q")
+        try waitFor("EXIT=0", in: "words")
+        let rows = try h.jsonRows(["codings", "--excerpt", "FG1-0002", "--coder", "alice"])
+        XCTAssertEqual(rows.map { $0["span"] as? String }, ["11:36"])
+        XCTAssertEqual(rows.map { $0["text"] as? String }, ["online investigation team"])
+    }
+
     /// `code --interactive --review-suggestions machine`: accept, reject, skip by key, then what is stored.
     func testReviewsMachineSuggestions() throws {
         let h = try CLIHarness()
