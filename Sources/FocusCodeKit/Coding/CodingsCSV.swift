@@ -242,7 +242,7 @@ extension Project {
                         if !s.isEmpty || !e.isEmpty {
                             if let start = Int(s), let end = Int(e) {
                                 span = Span(start: start, end: end)
-                                try textLength.setUncheckedArguments([excerptId])
+                                textLength.setUncheckedArguments([excerptId])
                                 let length = try Int.fetchOne(textLength) ?? 0
                                 if let why = Self.spanProblem(span!, length: length) {
                                     problem(line, "invalid span \(s):\(e) on \(ref): \(why)")
@@ -292,7 +292,7 @@ extension Project {
                     } else {
                         summary.codingsExisting += 1
                         if let note {
-                            try updateCoding.setUncheckedArguments([note, excerptId, code.rowId, coderId, span?.start, span?.end])
+                            updateCoding.setUncheckedArguments([note, excerptId, code.rowId, coderId, span?.start, span?.end])
                             try updateCoding.execute()
                             summary.codingsUpdated += db.changesCount
                         }
