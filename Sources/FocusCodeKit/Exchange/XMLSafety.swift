@@ -5,7 +5,10 @@ import Foundation
 /// FoundationXML on Linux traps (signal 4) on an element or attribute name that is not valid
 /// UTF-8, and substitutes entities declared in a DTD, so every XML part — REFI project files,
 /// the parts of a .docx — passes through `prepare` first: bytes must be UTF-8 (or UTF-16 with a
-/// BOM, which is converted), and DTDs are refused. `maximumDepth` bounds element nesting: real
+/// BOM, which is converted), DTDs are refused, and so is a processing instruction with a target
+/// but no data (`<?name?>`), on which FoundationXML reads a null pointer and crashes (found by the
+/// REFI codebook fuzzer; real files write `<?xml version="1.0"?>` and `<?mso-application progid=…?>`,
+/// which always have data). `maximumDepth` bounds element nesting: real
 /// REFI projects and Word documents stay far below it (tens of levels), and a tree built from a
 /// file nested deeper would overflow the stack when walked or released.
 enum XMLSafety {
@@ -32,7 +35,42 @@ enum XMLSafety {
         if data.range(of: Data("<!DOCTYPE".utf8)) != nil || data.range(of: Data("<!ENTITY".utf8)) != nil {
             return .failure(ExchangeProblem("it declares a DTD, which these files never have"))
         }
+        if let target = emptyProcessingInstruction(in: data) {
+            return .failure(ExchangeProblem("it has a processing instruction <?\(target)?> with no content, which these files never have"))
+        }
         return .success(data)
+    }
+
+    /// The target of the first `<?target?>` (a processing instruction with nothing after its
+    /// target), if there is one. One pass over the bytes; the target is shown at most 40 bytes long.
+    static func emptyProcessingInstruction(in data: Data) -> String? {
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> String? in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            let count = bytes.count
+            var index = 0
+            while index + 1 < count {
+                guard bytes[index] == UInt8(ascii: "<"), bytes[index + 1] == UInt8(ascii: "?") else {
+                    index += 1
+                    continue
+                }
+                var end = index + 2
+                while end < count, !isTargetEnd(bytes[end]) { end += 1 }
+                if end > index + 2, end + 1 < count, bytes[end] == UInt8(ascii: "?"), bytes[end + 1] == UInt8(ascii: ">") {
+                    let target = Data(bytes[(index + 2)..<min(end, index + 42)])
+                    return String(decoding: target, as: UTF8.self)
+                }
+                index = max(end, index + 2)
+            }
+            return nil
+        }
+    }
+
+    private static func isTargetEnd(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"),
+             UInt8(ascii: "?"), UInt8(ascii: ">"), UInt8(ascii: "<"): return true
+        default: return false
+        }
     }
 
     /// Whether the bytes are valid UTF-8 (total: never traps, any bytes give an answer).

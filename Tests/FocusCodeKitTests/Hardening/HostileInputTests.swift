@@ -136,6 +136,40 @@ final class HostileInputTests: XCTestCase {
         XCTAssertTrue(message.contains("nested more than 512 deep"), message)
     }
 
+    /// Found by the REFI codebook fuzzer: `<?name?>` (a processing instruction with no data) made
+    /// FoundationXML read a null pointer (SEGV). Every XML reader goes through XMLSafety.
+    func testAProcessingInstructionWithoutDataIsRefusedInEveryXMLReader() throws {
+        let dir = TempDir()
+        let qdc = dir.write("codes.qdc", """
+            \u{FEFF}<?xm?>\r\n<cb:CodeBook xmlns:cb="urn:QDA-XML:codebook:1.0" origin="x"><cb:Codes>\
+            <cb:Code guid="{F00D0000-0000-4000-8000-000000000001}" name="Age diversity" isCodable="true"/></cb:Codes></cb:CodeBook>
+            """)
+        let qdcMessage = try XCTUnwrap(try refiError(qdc))
+        XCTAssertTrue(qdcMessage.contains("codes.qdc"), qdcMessage)
+        XCTAssertTrue(qdcMessage.contains("processing instruction <?xm?> with no content"), qdcMessage)
+
+        let qde = dir.write("p.qde", #"<?xml version="1.0"?><Project xmlns="urn:QDA-XML:project:1.0" name="x"><?target?></Project>"#)
+        let qdeMessage = try XCTUnwrap(try refiError(qde))
+        XCTAssertTrue(qdeMessage.contains("p.qde"), qdeMessage)
+        XCTAssertTrue(qdeMessage.contains("<?target?>"), qdeMessage)
+
+        let document = Self.document.replacingOccurrences(of: "<w:body>", with: "<w:body><?a:b-c.d?>")
+        XCTAssertEqual(docxError([("_rels/.rels", Array(Self.rels.utf8)), ("word/document.xml", Array(document.utf8))]),
+                       .malformed(file: "bad.docx", line: nil,
+                                  problem: "word/document.xml cannot be read: it has a processing instruction <?a:b-c.d?> with no content, which these files never have"))
+    }
+
+    /// Processing instructions with data (Word writes `<?mso-application progid="Word.Document"?>`) still read.
+    func testAProcessingInstructionWithDataStillReads() throws {
+        let document = Self.document.replacingOccurrences(of: "?><w:document", with: "?><?mso-application progid=\"Word.Document\"?><w:document")
+        let turns = try DocxReader.read(data: TestZip.archive([("_rels/.rels", Array(Self.rels.utf8)),
+                                                              ("word/document.xml", Array(document.utf8))]), file: "ok.docx")
+        XCTAssertEqual(turns.map(\.text), ["P1: Hello."])
+        XCTAssertNil(XMLSafety.emptyProcessingInstruction(in: Data("<a>x <? y ?> <?</a>".utf8)))
+        // Conservative: the scan does not parse, so the same bytes inside CDATA are refused too.
+        XCTAssertEqual(XMLSafety.emptyProcessingInstruction(in: Data("<a><![CDATA[<?x?>]]></a>".utf8)), "x")
+    }
+
     func testSourcePathsOutsideTheArchiveAreRefused() throws {
         let dir = TempDir()
         for path in ["../../etc/passwd", "/etc/passwd", "internal://../../etc/passwd", "relative:///etc/passwd",
