@@ -11,6 +11,11 @@ public enum ProjectInspection {
 
     /// `SELECT count(*) FROM table`.
     public static func count(_ table: String, in path: String) throws -> Int {
-        try DatabaseQueue(path: path).read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0 }
+        try scalar("SELECT count(*) FROM \(table)", in: path)
+    }
+
+    /// The integer a query returns (0 for none).
+    public static func scalar(_ sql: String, in path: String) throws -> Int {
+        try DatabaseQueue(path: path).read { db in try Int.fetchOne(db, sql: sql) ?? 0 }
     }
 }
