@@ -330,10 +330,10 @@ extension Project {
     @discardableResult
     static func insertPassage(_ db: Database, excerptId: Int64, codeId: Int64, coderId: Int64, span: Span?, note: String?,
                               createdAt: String, uid: String? = nil, ignoreDuplicate: Bool = false) throws -> Bool {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT \(ignoreDuplicate ? "OR IGNORE " : "")INTO codings(uid, excerpt_id, code_id, coder_id, span_start, span_end, note, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [uid ?? newPassageUID(), excerptId, codeId, coderId, span?.start, span?.end, note, createdAt])
+            """).execute(arguments: [uid ?? newPassageUID(), excerptId, codeId, coderId, span?.start, span?.end, note, createdAt])
         return db.changesCount > 0
     }
 

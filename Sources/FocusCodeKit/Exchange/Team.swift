@@ -305,6 +305,8 @@ public enum Team {
                     return id
                 }
 
+                // The project's passages, looked up in memory (a merge brings tens of thousands).
+                var passages = try ProjectPassages(db)
                 for c in copy.codings {
                     guard let excerptId = excerptIds[c.ref], let codeId = codeIds[c.codeUid.lowercased()] else { continue }
                     let coderId = try coder(c.coderUid, c.coderName)
@@ -314,29 +316,22 @@ public enum Team {
                         span = nil
                     }
                     // The same passage: by its stable ID (copies keep the project's), else by excerpt, code, coder and span.
-                    let row = try Row.fetchOne(db, sql: """
-                        SELECT id, excerpt_id, code_id, coder_id, span_start, span_end, note FROM codings WHERE uid = ?
-                        """, arguments: [c.uid])
-                    let sameIdentity = row.map { ($0["excerpt_id"] as Int64, $0["code_id"] as Int64, $0["coder_id"] as Int64) == (excerptId, codeId, coderId) } ?? false
-                    let match = sameIdentity ? row : try Row.fetchOne(db, sql: """
-                        SELECT id, span_start, span_end, note FROM codings
-                        WHERE excerpt_id = ? AND code_id = ? AND coder_id = ? AND span_start IS ? AND span_end IS ?
-                        """, arguments: [excerptId, codeId, coderId, span?.start, span?.end])
-                    if let match {
-                        let s: Int? = match["span_start"], e: Int? = match["span_end"], note: String? = match["note"]
-                        let mineSpan = s.flatMap { s in e.map { Span(start: s, end: $0) } }
-                        if mineSpan == span && note == c.note { result.codingsUnchanged += 1; continue }
+                    let key = ProjectPassages.Key(excerpt: excerptId, code: codeId, coder: coderId, start: span?.start, end: span?.end)
+                    let row = passages.byUid[c.uid]
+                    let sameIdentity = row.map { ($0.key.excerpt, $0.key.code, $0.key.coder) == (excerptId, codeId, coderId) } ?? false
+                    if let match = sameIdentity ? row : passages.byKey[key] {
+                        if match.key == key && match.note == c.note { result.codingsUnchanged += 1; continue }
                         conflict("\(name): the passage \(c.uid) of \(c.ref) with code \(c.codeUid) by \(c.coderName) differs (span or note)")
                         if prefer == .copy {
-                            let clash = try Int.fetchOne(db, sql: """
-                                SELECT 1 FROM codings WHERE excerpt_id = ? AND code_id = ? AND coder_id = ? AND span_start IS ? AND span_end IS ? AND id <> ?
-                                """, arguments: [excerptId, codeId, coderId, span?.start, span?.end, match["id"] as Int64]) != nil
-                            if clash {
+                            if let clash = passages.byKey[key], clash.id != match.id {
                                 // The copy moved the passage onto one the project has already: keep that one, drop this.
-                                try db.execute(sql: "DELETE FROM codings WHERE id = ?", arguments: [match["id"] as Int64])
+                                try db.cachedStatement(sql: "DELETE FROM codings WHERE id = ?").execute(arguments: [match.id])
+                                passages.remove(match)
                             } else {
-                                try db.execute(sql: "UPDATE codings SET span_start = ?, span_end = ?, note = ? WHERE id = ?",
-                                               arguments: [span?.start, span?.end, c.note, match["id"] as Int64])
+                                try db.cachedStatement(sql: "UPDATE codings SET span_start = ?, span_end = ?, note = ? WHERE id = ?")
+                                    .execute(arguments: [span?.start, span?.end, c.note, match.id])
+                                passages.remove(match)
+                                passages.add(.init(id: match.id, uid: match.uid, key: key, note: c.note))
                             }
                             result.codingsUpdated += 1
                         } else {
@@ -344,14 +339,17 @@ public enum Team {
                         }
                         continue
                     }
+                    let uid = row == nil ? c.uid : Project.newPassageUID()
                     try Project.insertPassage(db, excerptId: excerptId, codeId: codeId, coderId: coderId, span: span, note: c.note,
-                                              createdAt: c.createdAt, uid: row == nil ? c.uid : nil)
+                                              createdAt: c.createdAt, uid: uid)
+                    passages.add(.init(id: db.lastInsertedRowID, uid: uid, key: key, note: c.note))
                     result.codingsAdded += 1
                 }
                 for r in copy.reviews {
                     guard let excerptId = excerptIds[r.ref] else { continue }
                     let coderId = try coder(r.coderUid, r.coderName)
-                    try db.execute(sql: "INSERT OR IGNORE INTO reviews(excerpt_id, coder_id, reviewed_at) VALUES (?, ?, ?)", arguments: [excerptId, coderId, r.at])
+                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO reviews(excerpt_id, coder_id, reviewed_at) VALUES (?, ?, ?)")
+                        .execute(arguments: [excerptId, coderId, r.at])
                     result.reviewsAdded += db.changesCount
                 }
                 // Memos: a memo the project lacks (same target and text) is added; edits on both sides are both kept.
@@ -383,5 +381,41 @@ public enum Team {
                                 detail: "copies=\(data.count) codings_added=\(total) conflicts=\(report.conflicts.count)")
             return report
         }
+    }
+}
+
+/// A project's passages by stable ID and by (excerpt, code, coder, span), kept in step with the
+/// merge's own writes so that every coding of a copy is matched without a query.
+struct ProjectPassages {
+    struct Key: Hashable {
+        var excerpt: Int64, code: Int64, coder: Int64
+        var start: Int?, end: Int?
+    }
+    struct Passage {
+        var id: Int64
+        var uid: String
+        var key: Key
+        var note: String?
+    }
+    private(set) var byUid: [String: Passage] = [:]
+    private(set) var byKey: [Key: Passage] = [:]
+
+    init(_ db: Database) throws {
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, uid, excerpt_id, code_id, coder_id, span_start, span_end, note FROM codings")
+        while let row = try rows.next() {
+            add(Passage(id: row["id"], uid: row["uid"],
+                        key: Key(excerpt: row["excerpt_id"], code: row["code_id"], coder: row["coder_id"], start: row["span_start"], end: row["span_end"]),
+                        note: row["note"]))
+        }
+    }
+
+    mutating func add(_ passage: Passage) {
+        byUid[passage.uid] = passage
+        byKey[passage.key] = passage
+    }
+
+    mutating func remove(_ passage: Passage) {
+        byUid[passage.uid] = nil
+        if byKey[passage.key]?.id == passage.id { byKey[passage.key] = nil }
     }
 }
