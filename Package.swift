@@ -88,10 +88,6 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "FocusCodeHubTests",
-            dependencies: ["FocusCodeHub", "FocusCodeKit", "FocusCodeTestSupport"]
-        ),
-        .testTarget(
             name: "focuscodeTests",
             dependencies: ["focuscode", "FocusCodeTestSupport"]
         ),
