@@ -36,8 +36,8 @@ public final class TestPostgres: @unchecked Sendable {
 
     /// Runs a PostgreSQL program (as `postgres` when we are root).
     @discardableResult
-    func tool(_ name: String, _ args: [String], check: Bool = true) throws -> BinaryResult {
-        let path = "\(Self.binaries)/\(name)"
+    func tool(_ name: String, _ args: [String], check: Bool = true, binary: String? = nil) throws -> BinaryResult {
+        let path = binary ?? "\(Self.binaries)/\(name)"
         let result: BinaryResult
         if Self.asRoot {
             result = try Self.runToFiles(URL(fileURLWithPath: "/usr/sbin/runuser"), ["-u", "postgres", "--", path] + args, in: root)
@@ -161,6 +161,29 @@ public final class TestPostgres: @unchecked Sendable {
     public func psql(_ sql: String, database: String, role: String, password: String) throws -> BinaryResult {
         try runBinary(["-X", "-At", "-v", "ON_ERROR_STOP=1", "-c", sql, "postgresql://\(role)@127.0.0.1:\(port)/\(database)"], in: root,
                       environment: ["PGPASSWORD": password], executable: URL(fileURLWithPath: "\(Self.binaries)/psql"))
+    }
+
+    /// Turns TLS on (a self-signed certificate made with `openssl req`) or off, and reloads the server.
+    public func setTLS(_ on: Bool) throws {
+        if on {
+            let crt = dataDir.appendingPathComponent("server.crt").path, key = dataDir.appendingPathComponent("server.key").path
+            if !FileManager.default.fileExists(atPath: crt) {
+                try tool("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", crt, "-days", "2", "-subj", "/CN=localhost"],
+                         binary: "/usr/bin/openssl")
+            }
+        }
+        try admin("ALTER SYSTEM SET ssl = \(on ? "on" : "off")")
+        try admin("SELECT pg_reload_conf()")
+        Thread.sleep(forTimeInterval: 0.3)
+    }
+
+    /// Makes the server refuse connections of `role` that do not use TLS (a `hostnossl … reject` line).
+    public func requireTLS(for role: String) throws {
+        let hba = dataDir.appendingPathComponent("pg_hba.conf")
+        let text = try String(contentsOf: hba, encoding: .utf8)
+        try ("hostnossl all \(role) 127.0.0.1/32 reject\n" + text).write(to: hba, atomically: false, encoding: .utf8)
+        try admin("SELECT pg_reload_conf()")
+        Thread.sleep(forTimeInterval: 0.3)
     }
 
     /// A new empty database owned by the lead role; returns its name.

@@ -382,4 +382,28 @@ final class HubCLITests: XCTestCase {
         XCTAssertEqual(c1.status, 0, c1.stderr)
         XCTAssertEqual(try ProjectInspection.count("codings", in: path("c1.sqlite")), names.count * rounds * 2)
     }
+
+    // MARK: - TLS
+
+    func testSSLModeRequireIsHonoured() throws {
+        let hub = try makeHub(coders: ["alice"])
+        let url = hub.coders["alice"]!
+        try pg.setTLS(false)
+        let refused = try run(["hub", "clone", url + "?sslmode=require", "a2.sqlite"])
+        XCTAssertEqual(refused.status, 74, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("does not offer TLS"), refused.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("a2.sqlite")))
+        try pg.setTLS(true)
+        try pg.requireTLS(for: hub.role("alice"))
+        defer { try? pg.setTLS(false) }
+        // The server now rejects alice without TLS, so a clone that works went over TLS (self-signed certificate).
+        let plain = try run(["hub", "clone", url + "?sslmode=disable", "a3.sqlite"])
+        XCTAssertNotEqual(plain.status, 0, plain.stderr)
+        let secure = try run(["hub", "clone", url + "?sslmode=require", "a4.sqlite"])
+        XCTAssertEqual(secure.status, 0, secure.stderr)
+        XCTAssertEqual(try ProjectInspection.count("excerpts", in: path("a4.sqlite")), try ProjectInspection.count("excerpts", in: path("lead.sqlite")))
+        XCTAssertEqual(try ProjectInspection.strings("SELECT value FROM hub_link WHERE key = 'url'", in: path("a4.sqlite")).first?.hasSuffix("?sslmode=require"), true)
+        XCTAssertEqual(try run(["code", "FG1-0007", "Offender profiles/Isolation", "--coder", "alice", "--project", "a4.sqlite"]).status, 0)
+        XCTAssertEqual(try run(["hub", "push", "--project", "a4.sqlite"], env: ["PGPASSWORD": hub.password("alice")]).stdout, "Pushed 2 rows.\n")
+    }
 }
