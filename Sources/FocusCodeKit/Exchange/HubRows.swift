@@ -230,9 +230,9 @@ public struct LocalRowStore: SyncRowStore {
             }
             let plan = SyncPlan.make(rows, states: states, overwrite: mode == .overwrite)
             if mode == .allOrNothing, !plan.conflicts.isEmpty { throw HubError.conflicts(plan.conflicts.map(\.description)) }
-            var tree: CodeTree?
+            let cache = IdCache()
             for row in plan.writes {
-                try Self.write(db, row, tree: &tree)
+                try Self.write(db, row, cache: cache)
             }
             for row in plan.writes + plan.same { try Self.recordSynced(db, row, version: row.version) }
             if let cursor {
@@ -264,14 +264,34 @@ public struct LocalRowStore: SyncRowStore {
     }
 
     static func id(_ db: Database, _ sql: String, _ key: String, _ what: String) throws -> Int64 {
-        guard let id = try Int64.fetchOne(db, sql: sql, arguments: [key]) else {
+        guard let id = try Int64.fetchOne(db.cachedStatement(sql: sql), arguments: [key]) else {
             throw HubError.server(address: "hub", message: "a row names the \(what) \(key), which is not in this project")
         }
         return id
     }
 
+    /// Row ids by stable key, looked up once per apply (a clone applies every row of the hub).
+    final class IdCache {
+        var ids: [String: [String: Int64]] = [:]
+        func id(_ db: Database, _ table: String, _ sql: String, _ key: String, _ what: String) throws -> Int64 {
+            if let id = ids[table]?[key] { return id }
+            let id = try LocalRowStore.id(db, sql, key, what)
+            ids[table, default: [:]][key] = id
+            return id
+        }
+        func coder(_ db: Database, _ name: String) throws -> Int64 {
+            let key = name.lowercased()
+            if let id = ids["coders"]?[key] { return id }
+            guard let id = try Project.coderId(db, name, create: true) else {
+                throw HubError.server(address: "hub", message: "a row names the coder \(name), who cannot be added to this project")
+            }
+            ids["coders", default: [:]][key] = id
+            return id
+        }
+    }
+
     /// Writes one row from the hub into the project (insert or update by its stable key; a tombstone deletes).
-    static func write(_ db: Database, _ row: SyncRow, tree: inout CodeTree?) throws {
+    static func write(_ db: Database, _ row: SyncRow, cache: IdCache) throws {
         let now = Clock.nowString()
         if row.deleted {
             switch row.kind {
@@ -321,9 +341,9 @@ public struct LocalRowStore: SyncRowStore {
             }
         case .excerpt:
             let e = try HubJSON.decode(HubExcerpt.self, row)
-            let group = try id(db, "SELECT id FROM groups WHERE name = ?", e.group, "group")
-            let document = try id(db, "SELECT id FROM documents WHERE content_hash = ?", e.document, "document")
-            let participant = try e.participant.map { try id(db, "SELECT id FROM participants WHERE pseudonym = ?", $0, "participant") }
+            let group = try cache.id(db, "groups", "SELECT id FROM groups WHERE name = ?", e.group, "group")
+            let document = try cache.id(db, "documents", "SELECT id FROM documents WHERE content_hash = ?", e.document, "document")
+            let participant = try e.participant.map { try cache.id(db, "participants", "SELECT id FROM participants WHERE pseudonym = ?", $0, "participant") }
             if let existing = try Int64.fetchOne(db, sql: "SELECT id FROM excerpts WHERE ref = ?", arguments: [row.uid]) {
                 try db.execute(sql: """
                     UPDATE excerpts SET group_id = ?, document_id = ?, participant_id = ?, seq = ?, start_ms = ?, end_ms = ?, text = ?, word_count = ? WHERE id = ?
@@ -348,27 +368,27 @@ public struct LocalRowStore: SyncRowStore {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [row.uid, parent, c.name, c.description, c.inclusion, c.exclusion, c.example, c.colour, c.exclusive, c.retired, c.position, now])
             }
-            tree = nil
         case .passage:
             let p = try HubJSON.decode(HubPassage.self, row)
-            let excerpt = try id(db, "SELECT id FROM excerpts WHERE ref = ?", p.excerpt, "excerpt")
-            let code = try id(db, "SELECT id FROM codes WHERE uid = ?", p.code, "code")
+            let excerpt = try cache.id(db, "excerpts", "SELECT id FROM excerpts WHERE ref = ?", p.excerpt, "excerpt")
+            let code = try cache.id(db, "codes", "SELECT id FROM codes WHERE uid = ?", p.code, "code")
             guard let coderName = row.coder else { return }
-            let coder = try Project.coderId(db, coderName, create: true)!
-            if let existing = try Int64.fetchOne(db, sql: "SELECT id FROM codings WHERE uid = ?", arguments: [row.uid]) {
-                try db.execute(sql: """
+            let coder = try cache.coder(db, coderName)
+            if let existing = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM codings WHERE uid = ?"), arguments: [row.uid]) {
+                try db.cachedStatement(sql: """
                     UPDATE codings SET excerpt_id = ?, code_id = ?, coder_id = ?, span_start = ?, span_end = ?, note = ?, created_at = ? WHERE id = ?
-                    """, arguments: [excerpt, code, coder, p.spanStart, p.spanEnd, p.note, p.createdAt, existing])
+                    """).execute(arguments: [excerpt, code, coder, p.spanStart, p.spanEnd, p.note, p.createdAt, existing])
             } else {
                 try Project.insertPassage(db, excerptId: excerpt, codeId: code, coderId: coder, span: p.spanStart.flatMap { s in p.spanEnd.map { Span(start: s, end: $0) } },
                                           note: p.note, createdAt: p.createdAt, uid: row.uid)
             }
         case .review:
             let v = try HubJSON.decode(HubReview.self, row)
-            let excerpt = try id(db, "SELECT id FROM excerpts WHERE ref = ?", v.excerpt, "excerpt")
+            let excerpt = try cache.id(db, "excerpts", "SELECT id FROM excerpts WHERE ref = ?", v.excerpt, "excerpt")
             guard let coderName = row.coder else { return }
-            let coder = try Project.coderId(db, coderName, create: true)!
-            try db.execute(sql: "INSERT OR REPLACE INTO reviews(excerpt_id, coder_id, reviewed_at) VALUES (?, ?, ?)", arguments: [excerpt, coder, v.reviewedAt])
+            let coder = try cache.coder(db, coderName)
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO reviews(excerpt_id, coder_id, reviewed_at) VALUES (?, ?, ?)")
+                .execute(arguments: [excerpt, coder, v.reviewedAt])
         }
     }
 }
