@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         // HTTP server for the local web workbench (`focuscode serve`); replaces nothing, new feature.
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        // PostgreSQL client for the team hub (`focuscode hub`); new feature, swift-nio is already in the graph.
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     ],
     targets: [
         .target(
@@ -46,11 +48,20 @@ let package = Package(
             ],
             resources: [.copy("Assets")]
         ),
+        // The team hub: the sync rows of FocusCodeKit stored on a PostgreSQL server (FocusCodeKit knows no PostgreSQL).
+        .target(
+            name: "FocusCodeHub",
+            dependencies: [
+                "FocusCodeKit",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
         .executableTarget(
             name: "focuscode",
             dependencies: [
                 "FocusCodeKit",
                 "FocusCodeWeb",
+                "FocusCodeHub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -19,7 +19,7 @@ struct FocusCode: ParsableCommand {
             Excerpts.self, Show.self, Search.self, Words.self, Kwic.self,
             Codebook.self, Code.self, Uncode.self, Codings.self, Autocode.self, Serve.self,
             Agreement.self, Reconcile.self, Report.self, Suggest.self,
-            Export.self, ImportRefi.self, Team.self,
+            Export.self, ImportRefi.self, Team.self, Hub.self,
         ]
     )
 

@@ -9,6 +9,7 @@ enum Migrations {
         migrator.registerMigration("v1-initial-schema", migrate: v1)
         migrator.registerMigration("v2-passages", migrate: v2)
         migrator.registerMigration("v3-suggestions", migrate: v3Suggestions)
+        migrator.registerMigration("v4-hub", migrate: v4Hub)
         return migrator
     }
 
@@ -248,6 +249,26 @@ enum Migrations {
               PRIMARY KEY (excerpt_id, code_id, coder_id)
             ) WITHOUT ROWID;
             CREATE INDEX suggestion_coder ON suggestion(coder_id, status);
+            """)
+    }
+
+    /// The team hub: which hub a project is linked to (`hub_link`, key–value, never a password) and, per synced row,
+    /// the hub's version of it and the content hash it had then (`hub_rows`), so that a push sends only what changed
+    /// since the last sync. Only new tables: every existing row stays as it was.
+    static func v4Hub(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE hub_link (
+              key   TEXT PRIMARY KEY NOT NULL,
+              value TEXT NOT NULL
+            ) WITHOUT ROWID;
+
+            CREATE TABLE hub_rows (
+              kind    TEXT NOT NULL,
+              uid     TEXT NOT NULL,
+              version INTEGER NOT NULL,
+              hash    TEXT NOT NULL,
+              PRIMARY KEY (kind, uid)
+            ) WITHOUT ROWID;
             """)
     }
 }

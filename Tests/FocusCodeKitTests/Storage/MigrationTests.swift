@@ -26,7 +26,7 @@ final class MigrationTests: XCTestCase {
 
         let project = try Project.open(at: copy)
         try project.read { db in
-            XCTAssertEqual(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid"), ["v1-initial-schema", "v2-passages", "v3-suggestions"])
+            XCTAssertEqual(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid"), ["v1-initial-schema", "v2-passages", "v3-suggestions", "v4-hub"])
             let newRows = try Row.fetchAll(db, sql: """
                 SELECT e.ref, k.uid AS code, r.name AS coder, c.span_start, c.span_end, c.note FROM codings c
                 JOIN excerpts e ON e.id = c.excerpt_id JOIN codes k ON k.id = c.code_id JOIN coders r ON r.id = c.coder_id
