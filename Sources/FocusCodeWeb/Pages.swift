@@ -70,7 +70,7 @@ enum Pages {
     }
 
     /// The codebook tree: every active code a button that codes the selection; the first nine have keys 1–9.
-    static func codebookAside(_ tree: CodeTree, palette: Palette, keys: [Int64: Int]) -> String {
+    static func codebookAside(_ tree: CodeTree, palette: Palette, keys: [Int64: Int], memos: [String: [MemoRecord]] = [:], view: WorkbenchView) -> String {
         let out = """
             <h2>Codebook</h2>
             <label for="codefilter" class="sr">Find a code</label>
@@ -89,7 +89,10 @@ enum Pages {
                 if let i = code.inclusion { detail += "<p><b>Use when:</b> \(esc(i))</p>" }
                 if let e = code.exclusion { detail += "<p><b>Not when:</b> \(esc(e))</p>" }
                 if let x = code.example { detail += "<p><b>Example:</b> <q>\(esc(x))</q></p>" }
-                if !detail.isEmpty { s += "<details><summary>Definition</summary>\(detail)</details>" }
+                let onCode = memos[code.path] ?? []
+                let summary = detail.isEmpty ? "Memos" : "Definition"
+                s += "<details class=\"about\" data-code=\"\(esc(code.uid))\"><summary>\(summary)\(onCode.isEmpty ? "" : " · \(onCode.count) memo\(onCode.count == 1 ? "" : "s")")</summary>\(detail)"
+                s += memoList(onCode, view: view, id: "memos-code-\(code.uid)", label: "Memo on the code \(code.path)") + "</details>"
                 s += branch(code.rowId) + "</li>"
             }
             return s + "</ul>"
@@ -98,7 +101,7 @@ enum Pages {
     }
 
     /// One turn: who, when, stable ID, the text with coded passages highlighted, and the codes in the margin.
-    static func turn(_ e: ExcerptView, codings: [CodingRecord], view: WorkbenchView, tree: CodeTree, palette: Palette) -> String {
+    static func turn(_ e: ExcerptView, codings: [CodingRecord], memos: [MemoRecord] = [], view: WorkbenchView, tree: CodeTree, palette: Palette) -> String {
         let own = codings.filter { $0.coder == view.coder }
         let reviewed = !own.isEmpty
         let coded = codings.filter { $0.code != nil }
@@ -129,14 +132,38 @@ enum Pages {
                 let where_ = c.span.map { "<small>chars \($0.start)–\($0.end)</small>" } ?? "<small>whole turn</small>"
                 let who = view.blind ? "" : "<small class=\"coder\">\(esc(group.map(\.coder).joined(separator: ", ")))</small>"
                 out += "<li class=\"chip \(cls)\" title=\"\(esc(c.code ?? ""))\"><span class=\"label\">\(esc(label))</span>\(where_)\(who)"
-                if group.contains(where: { $0.coder == view.coder }), let id = c.codeId {
-                    out += "<button type=\"button\" class=\"remove\" data-code=\"\(esc(id))\" aria-label=\"Remove \(esc(c.code ?? ""))\">×</button>"
+                if let mine = group.first(where: { $0.coder == view.coder }), let id = c.codeId {
+                    // Removes this passage only; other passages of the code on the turn stay.
+                    out += "<button type=\"button\" class=\"remove\" data-code=\"\(esc(id))\" data-passage=\"\(esc(mine.passage ?? ""))\" aria-label=\"Remove \(esc(c.code ?? "")) \(mine.span.map { "characters \($0.description)" } ?? "whole turn")\">×</button>"
                 }
                 out += "</li>"
             }
             out += "</ul>"
         }
+        out += memoList(memos, view: view, id: "memos-\(e.ref)", label: "Memo on \(e.ref)")
         return out + "</article>"
+    }
+
+    /// Memos on a turn or code, the signed-in coder's with a remove button, and a form to write one
+    /// (the `m` key opens it on the turn in focus).
+    static func memoList(_ memos: [MemoRecord], view: WorkbenchView, id: String, label: String) -> String {
+        var out = "<div class=\"memos\" id=\"\(esc(id))\">"
+        if !memos.isEmpty {
+            out += "<ul>"
+            for m in memos {
+                out += "<li class=\"memo\"><span class=\"memo-text\">\(esc(m.text))</span> <small>\(esc(m.author ?? "no author")) · \(esc(String(m.updatedAt.prefix(10))))</small>"
+                if m.author?.lowercased() == view.coder.lowercased() {
+                    out += "<button type=\"button\" class=\"memo-remove\" data-memo=\"\(m.id)\" aria-label=\"Remove memo \(m.id)\">×</button>"
+                }
+                out += "</li>"
+            }
+            out += "</ul>"
+        }
+        out += "<details class=\"memo-add\"><summary>\(memos.isEmpty ? "Memo" : "Another memo")</summary>"
+        out += "<label class=\"sr\" for=\"\(esc(id))-text\">\(esc(label))</label>"
+        out += "<textarea id=\"\(esc(id))-text\" rows=\"2\" maxlength=\"100000\" placeholder=\"Write a memo (Ctrl+Enter saves)\"></textarea>"
+        out += "<button type=\"button\" class=\"memo-save\">Save memo</button></details></div>"
+        return out
     }
 
     /// The text with each coded span wrapped in a `<mark>` of its code's colour; overlaps get every code in the title.

@@ -18,7 +18,7 @@ struct WebError: Error {
         if let web = error as? WebError { return web }
         let message = (error as? LocalizedError)?.errorDescription ?? "\(error)"
         switch error {
-        case ProjectError.unknownExcerpt, ProjectError.unknownGroup, CodebookError.unknownCode:
+        case ProjectError.unknownExcerpt, ProjectError.unknownGroup, ProjectError.unknownMemo, CodebookError.unknownCode:
             return WebError(status: .notFound, message: message)
         case CodingError.badSpan:
             return WebError(status: .unprocessableContent, message: message)

@@ -47,6 +47,7 @@ public final class Workbench: Sendable {
         router.post("/api/code") { request, context in try await self.change(request, context) { try self.code($0) } }
         router.post("/api/uncode") { request, context in try await self.change(request, context) { try self.uncode($0) } }
         router.post("/api/none") { request, context in try await self.change(request, context) { try self.none($0) } }
+        router.post("/api/memo") { request, context in try await self.memoChange(request, context) }
         return router
     }
 
@@ -73,7 +74,8 @@ public final class Workbench: Sendable {
         var v = view
         v.query = query
         let nav = Pages.groupsNav(try project.groups(), documents: try project.documents(), current: group)
-        let aside = Pages.codebookAside(tree, palette: Palette(tree), keys: Self.keys(tree))
+        let codeMemos = Dictionary(grouping: try visibleMemos().filter { $0.kind == "code" }, by: { $0.target ?? "" })
+        let aside = Pages.codebookAside(tree, palette: Palette(tree), keys: Self.keys(tree), memos: codeMemos, view: v)
         return Pages.html(Pages.frame(title: title, view: v, nav: nav, main: main, aside: aside, codebookVersion: Self.version(tree)))
     }
 
@@ -92,10 +94,11 @@ public final class Workbench: Sendable {
         let palette = Palette(tree)
         let turns = try project.excerpts(ExcerptFilter(group: group))
         let byExcerpt = Dictionary(grouping: try visibleCodings(CodingFilter(group: group)), by: \.excerpt)
+        let memos = Dictionary(grouping: try visibleMemos().filter { $0.kind == "excerpt" }, by: { $0.target ?? "" })
         var main = "<h1>\(Pages.esc(group)) <small>\(turns.count) turns</small></h1><div class=\"transcript\">"
         main.reserveCapacity(turns.reduce(0) { $0 + $1.text.utf8.count } * 2)
         for e in turns {
-            main += Pages.turn(e, codings: byExcerpt[e.ref] ?? [], view: view, tree: tree, palette: palette)
+            main += Pages.turn(e, codings: byExcerpt[e.ref] ?? [], memos: memos[e.ref] ?? [], view: view, tree: tree, palette: palette)
         }
         main += "</div>"
         return try frame(title: group, group: group, main: main)
@@ -165,7 +168,8 @@ public final class Workbench: Sendable {
             <dt><kbd>1</kbd>–<kbd>9</kbd></dt><dd>apply that code to the selected words (or, with no selection, the whole turn)</dd>
             <dt><kbd>c</kbd></dt><dd>find a code by name; <kbd>Enter</kbd> applies the first match</dd>
             <dt><kbd>0</kbd></dt><dd>mark the turn reviewed: no code applies</dd>
-            <dt><kbd>x</kbd></dt><dd>remove your last code on the turn</dd>
+            <dt><kbd>x</kbd></dt><dd>remove your last passage on the turn</dd>
+            <dt><kbd>m</kbd></dt><dd>write a memo on the turn (<kbd>Ctrl</kbd>+<kbd>Enter</kbd> saves, <kbd>Esc</kbd> goes back)</dd>
             <dt><kbd>/</kbd></dt><dd>search</dd>
             <dt><kbd>Shift</kbd>+arrows</dt><dd>select words (turn on caret browsing with <kbd>F7</kbd> to select with the keyboard)</dd>
             </dl>
@@ -190,6 +194,8 @@ public final class Workbench: Sendable {
         var start: Int?
         var end: Int?
         var quote: String?
+        /// One passage by its stable ID (removing it leaves the code's other passages on the turn).
+        var passage: String?
         /// The codebook version the page was drawn with; a changed codebook refuses the change.
         var codebook: String?
     }
@@ -229,8 +235,16 @@ public final class Workbench: Sendable {
 
     func uncode(_ c: ChangeRequest) throws -> String {
         guard let code = c.code else { throw WebError.badRequest("No code named; choose the code to remove.") }
+        let path = try project.codebook().resolve(code).path
+        if let passage = c.passage, !passage.isEmpty {
+            guard try project.codings(CodingFilter(coder: coder, excerpt: c.excerpt)).contains(where: { $0.passage == passage }) else {
+                throw WebError.conflict("That passage of \(c.excerpt) is no longer yours to remove (it changed in another tab?); reload the page.")
+            }
+            try project.removePassage(passage, coder: coder)
+            return "Removed that passage of \(path) from \(c.excerpt)."
+        }
         try project.removeCode(code, from: c.excerpt, coder: coder)
-        return "Removed \(try project.codebook().resolve(code).path) from \(c.excerpt)."
+        return "Removed \(path) from \(c.excerpt)."
     }
 
     func none(_ c: ChangeRequest) throws -> String {
@@ -241,7 +255,54 @@ public final class Workbench: Sendable {
     func turnHTML(_ ref: String) throws -> String {
         let tree = try project.codebook()
         let e = try project.excerpt(ref).excerpt
-        return Pages.turn(e, codings: try visibleCodings(CodingFilter(excerpt: ref)), view: view, tree: tree, palette: Palette(tree))
+        return Pages.turn(e, codings: try visibleCodings(CodingFilter(excerpt: ref)), memos: try visibleMemos(on: .excerpt(ref)),
+                          view: view, tree: tree, palette: Palette(tree))
+    }
+
+    /// The memos this run may show: in blind mode the signed-in coder's only.
+    func visibleMemos(on target: MemoTarget? = nil) throws -> [MemoRecord] {
+        try project.memos(on: target, author: blind ? coder : nil)
+    }
+
+    /// A memo written or removed from the page: `{excerpt | code, text}` adds, `{memo}` removes the coder's own.
+    struct MemoRequest: Decodable {
+        var excerpt: String?
+        var code: String?
+        var text: String?
+        var memo: Int64?
+    }
+
+    private func memoChange(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        do {
+            let buffer = try await request.body.collect(upTo: 512 * 1024)
+            guard let m = try? JSONDecoder().decode(MemoRequest.self, from: Data(buffer: buffer)) else {
+                throw WebError.badRequest("The request is not the JSON the page sends; reload the page.")
+            }
+            // The turn or code whose memos the page redraws.
+            let excerpt: String?, code: String?, message: String
+            if let id = m.memo {
+                guard let memo = try project.memos().first(where: { $0.id == id }) else {
+                    throw WebError.notFound("Memo \(id) is gone (removed in another tab?); reload the page.")
+                }
+                guard memo.author?.lowercased() == coder.lowercased() else { throw WebError.forbidden("Memo \(id) is not yours; only its author removes it.") }
+                try project.removeMemo(id, author: coder)
+                (excerpt, code, message) = (memo.kind == "excerpt" ? memo.target : nil, memo.kind == "code" ? memo.target : nil, "Memo removed.")
+            } else {
+                guard m.excerpt != nil || m.code != nil else { throw WebError.badRequest("Say which turn or code the memo is on.") }
+                let memo = try project.addMemo(m.text ?? "", on: m.excerpt.map(MemoTarget.excerpt) ?? .code(m.code ?? ""), author: coder)
+                (excerpt, code, message) = (m.excerpt, m.excerpt == nil ? m.code : nil, "Memo saved on \(memo.target ?? memo.kind).")
+            }
+            if let excerpt {
+                return Pages.json(["message": message, "excerpt": excerpt, "html": try turnHTML(excerpt)])
+            }
+            guard let code else { return Pages.json(["message": message]) }
+            let resolved = try project.codebook().resolve(code)
+            let html = Pages.memoList(try visibleMemos(on: .code(resolved.uid)), view: view, id: "memos-code-\(resolved.uid)",
+                                      label: "Memo on the code \(resolved.path)")
+            return Pages.json(["message": message, "replace": "memos-code-\(resolved.uid)", "html": html])
+        } catch {
+            return Pages.errorResponse(WebError.from(error))
+        }
     }
 
     /// The codings this run may show: in blind mode the signed-in coder's only.

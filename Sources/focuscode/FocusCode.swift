@@ -17,7 +17,7 @@ struct FocusCode: ParsableCommand {
             Demo.self, Init.self, Import.self, Anonymise.self,
             Groups.self, Documents.self, Participants.self,
             Excerpts.self, Show.self, Search.self, Words.self, Kwic.self,
-            Codebook.self, Code.self, Uncode.self, Codings.self, Autocode.self, Serve.self,
+            Codebook.self, Code.self, Uncode.self, Codings.self, Autocode.self, Memo.self, Serve.self,
             Agreement.self, Reconcile.self, Report.self, Suggest.self,
             Export.self, ImportRefi.self, Team.self, Hub.self,
         ]

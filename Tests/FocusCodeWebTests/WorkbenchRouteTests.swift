@@ -152,6 +152,64 @@ final class WorkbenchRouteTests: XCTestCase {
         XCTAssertEqual(try project.codings().filter { $0.coder == "alice" }, [], "nothing written")
     }
 
+    func testRemovingOnePassageLeavesTheCodesOtherPassages() async throws {
+        try project.applyCode("Impact of Covid-19", to: "FG1-0007", coder: "alice", span: Span(start: 0, end: 5))
+        try project.applyCode("Impact of Covid-19", to: "FG1-0007", coder: "alice", span: Span(start: 10, end: 20))
+        let mine = try project.codings(CodingFilter(coder: "alice", excerpt: "FG1-0007"))
+        let first = try XCTUnwrap(mine.first { $0.span == Span(start: 0, end: 5) }?.passage)
+        let page = try await send("GET", "/g/FG1")
+        XCTAssertTrue(page.body.contains("data-passage=\"\(first)\""), "each chip names its passage")
+        let reply = try await send("POST", "/api/uncode", json: ["excerpt": "FG1-0007", "code": "Impact of Covid-19", "passage": first])
+        XCTAssertEqual(reply.status, 200, reply.body)
+        XCTAssertEqual(try project.codings(CodingFilter(coder: "alice", excerpt: "FG1-0007")).map(\.span), [Span(start: 10, end: 20)])
+        // The same passage again (a second tab): a conflict, nothing else removed.
+        let again = try await send("POST", "/api/uncode", json: ["excerpt": "FG1-0007", "code": "Impact of Covid-19", "passage": first])
+        XCTAssertEqual(again.status, 409, again.body)
+        XCTAssertEqual(try project.codings(CodingFilter(coder: "alice", excerpt: "FG1-0007")).count, 1)
+    }
+
+    func testMemosOnTurnsAndCodesAreWrittenShownAndRemoved() async throws {
+        let onTurn = try await send("POST", "/api/memo", json: ["excerpt": "FG1-0007", "text": "Ask P2 <b>what</b> changed"])
+        XCTAssertEqual(onTurn.status, 200, onTurn.body)
+        XCTAssertTrue(onTurn.body.contains("Ask P2 &lt;b&gt;what&lt;\\/b&gt; changed") || onTurn.body.contains("Ask P2 &lt;b&gt;what&lt;/b&gt; changed"),
+                      "the redrawn turn shows the memo, escaped: \(onTurn.body)")
+        let code = try project.codebook().resolve("Impact of Covid-19")
+        let onCode = try await send("POST", "/api/memo", json: ["code": code.uid, "text": "Split remote work out?"])
+        XCTAssertEqual(onCode.status, 200, onCode.body)
+        XCTAssertTrue(onCode.body.contains("memos-code-\(code.uid)"))
+        let memos = try project.memos()
+        XCTAssertEqual(memos.map(\.kind), ["excerpt", "code"])
+        XCTAssertEqual(memos.map(\.target), ["FG1-0007", "Impact of Covid-19"])
+        XCTAssertEqual(memos.map(\.author), ["alice", "alice"])
+        let page = try await send("GET", "/g/FG1")
+        XCTAssertTrue(page.body.contains("Split remote work out?"), "code memos sit under the code")
+        XCTAssertTrue(page.body.contains("1 memo"))
+
+        // Bad memos: empty, on nothing, on an unknown turn, someone else's.
+        let empty = try await send("POST", "/api/memo", json: ["excerpt": "FG1-0007", "text": "  "])
+        XCTAssertEqual(empty.status, 400, empty.body)
+        let nowhere = try await send("POST", "/api/memo", json: ["text": "x"])
+        XCTAssertEqual(nowhere.status, 400)
+        let unknown = try await send("POST", "/api/memo", json: ["excerpt": "FG1-9999", "text": "x"])
+        XCTAssertEqual(unknown.status, 404)
+        let bobs = try project.addMemo("Note by bob", on: .excerpt("FG1-0008"), author: "bob")
+        let notMine = try await send("POST", "/api/memo", json: ["memo": bobs.id])
+        XCTAssertEqual(notMine.status, 403)
+        XCTAssertEqual(try project.memos().count, 3, "nothing written or removed by the refusals")
+
+        let removed = try await send("POST", "/api/memo", json: ["memo": memos[0].id])
+        XCTAssertEqual(removed.status, 200, removed.body)
+        XCTAssertEqual(try project.memos().map(\.id), [memos[1].id, bobs.id])
+        let gone = try await send("POST", "/api/memo", json: ["memo": memos[0].id])
+        XCTAssertEqual(gone.status, 404)
+
+        // Blind: another coder's memo is not shown.
+        try await start(blind: true)
+        let blind = try await send("GET", "/g/FG1")
+        XCTAssertFalse(blind.body.contains("Note by bob"))
+        XCTAssertTrue(blind.body.contains("Split remote work out?"))
+    }
+
     func testBlindModeShowsOnlyTheSignedInCoder() async throws {
         let open = try await send("GET", "/g/FG1")
         XCTAssertTrue(open.body.contains("coder_b"))

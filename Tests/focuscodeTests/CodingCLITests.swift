@@ -178,6 +178,37 @@ final class CodingCLITests: XCTestCase {
 
     /// `agreement --unit character` through the binary: per code over characters, with the counts and what uncoded
     /// text counts as said in the legend; the options that make no sense at that unit are refused.
+    func testMemoCommandsEndToEnd() throws {
+        let h = try CLIHarness()
+        try h.setUpProject()
+        XCTAssertEqual(try h.run(["memo", "add", "Training keeps coming back", "--code", "Role of policing/Training needs", "--author", "alice"]).stdout,
+                       "memo 1 added on code Role of policing/Training needs.\n")
+        XCTAssertEqual(try h.run(["memo", "add", "Speaker change mid-turn?", "--excerpt", "FG1-0007"], env: ["FOCUSCODE_CODER": "bob"]).stdout,
+                       "memo 2 added on excerpt FG1-0007.\n")
+        XCTAssertEqual(try h.run(["memo", "add", "=Second group ran long"]).stdout, "memo 3 added on project.\n")
+        let csv = try h.run(["memo", "list", "--format", "csv"]).stdout.split(separator: "\n")
+        XCTAssertEqual(csv.first, "id,on,target,author,text,created_at,updated_at")
+        XCTAssertEqual(csv.count, 4)
+        XCTAssertTrue(csv[1].hasPrefix("1,code,Role of policing/Training needs,alice,Training keeps coming back,"), String(csv[1]))
+        XCTAssertTrue(csv[3].hasPrefix("3,project,,,'=Second group ran long,"), "a formula is neutralised in CSV: \(csv[3])")
+        let rows = try h.jsonRows(["memo", "list", "--excerpt", "FG1-0007"])
+        XCTAssertEqual(rows.map { $0["text"] as? String }, ["Speaker change mid-turn?"])
+        XCTAssertEqual(rows.map { $0["author"] as? String }, ["bob"])
+
+        XCTAssertEqual(try h.run(["memo", "edit", "2", "P2 then P4", "--author", "bob"]).stdout, "memo 2 on excerpt FG1-0007 edited.\n")
+        let notYours = try h.run(["memo", "remove", "2", "--author", "alice"])
+        XCTAssertEqual(notYours.status, 64)
+        XCTAssertEqual(notYours.stderr, "focuscode: error: memo 2 is bob's; only its author changes it.\n")
+        let unknown = try h.run(["memo", "remove", "9"])
+        XCTAssertEqual(unknown.status, 65)
+        XCTAssertEqual(unknown.stderr, "focuscode: error: no memo 9 in this project; 'focuscode memo list' lists them with their IDs.\n")
+        XCTAssertEqual(try h.run(["memo", "add", "x", "--excerpt", "FG1-9999"]).status, 65)
+        XCTAssertEqual(try h.run(["memo", "add", "x", "--excerpt", "FG1-0007", "--code", "Role of policing"]).status, 64)
+        XCTAssertEqual(try h.run(["memo", "add", "   "]).status, 64)
+        XCTAssertEqual(try h.run(["memo", "remove", "2", "--author", "bob"]).stdout, "memo 2 removed.\n")
+        XCTAssertEqual(try h.jsonRows(["memo", "list"]).map { $0["id"] as? Int }, [1, 3])
+    }
+
     func testAgreementAtTheCharacterUnitEndToEnd() throws {
         let h = try CLIHarness()
         try h.setUpProject()

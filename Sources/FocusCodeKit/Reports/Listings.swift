@@ -9,6 +9,13 @@ public enum Listings {
                                   Cell($0.heldOn), Cell($0.site)] })
     }
 
+    public static func memos(_ memos: [MemoRecord]) -> Table {
+        Table(columns: [Column("id"), Column("on"), Column("target"), Column("author"), Column("text"),
+                        Column("created_at", "created at"), Column("updated_at", "updated at")],
+              rows: memos.map { [.int(Int($0.id)), .text($0.kind), Cell($0.target), Cell($0.author), .text($0.text),
+                                 .text($0.createdAt), .text($0.updatedAt)] })
+    }
+
     public static func documents(_ documents: [DocumentSummary]) -> Table {
         Table(columns: [Column("id"), Column("group"), Column("file"), Column("format"), Column("turns"), Column("words"),
                         Column("imported_at", "imported at"), Column("sha256")],

@@ -45,14 +45,16 @@ public enum ProjectError: CategorisedError, Equatable {
     case badRow(file: String, line: Int, problem: String)
     case busy(path: String)
     case invalidQuery(query: String, reason: String)
+    case unknownMemo(Int64)
+    case invalidMemo(String)
 
     public var category: ErrorCategory {
         switch self {
         case .projectMissing, .fileMissing: return .missingInput
         case .projectExists, .cannotCreate: return .cannotCreate
         case .unreadable, .busy: return .io
-        case .invalidGroupName, .invalidAttribute, .invalidQuery: return .usage
-        case .notAProject, .newerSchema, .unknownGroup, .unknownParticipant, .unknownExcerpt, .badRow: return .badData
+        case .invalidGroupName, .invalidAttribute, .invalidQuery, .invalidMemo: return .usage
+        case .notAProject, .newerSchema, .unknownGroup, .unknownParticipant, .unknownExcerpt, .badRow, .unknownMemo: return .badData
         }
     }
 
@@ -95,6 +97,10 @@ public enum ProjectError: CategorisedError, Equatable {
             return "\(p) is busy: another focuscode process is writing to it; try again when it has finished."
         case .invalidQuery(let q, let reason):
             return "cannot search for \"\(q)\": \(reason). Quote phrases with \"…\" and use AND, OR, NOT in capitals."
+        case .unknownMemo(let id):
+            return "no memo \(id) in this project; 'focuscode memo list' lists them with their IDs."
+        case .invalidMemo(let reason):
+            return "\(reason)."
         }
     }
 }

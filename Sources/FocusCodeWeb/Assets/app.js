@@ -63,7 +63,8 @@
       return r.json().then(function (j) { return { ok: r.ok, status: r.status, body: j }; });
     }).then(function (res) {
       if (!res.ok) { say(res.body.error || ("Refused (" + res.status + ")"), true); return; }
-      var old = document.getElementById(body.excerpt);
+      // The server names what to redraw: a turn (by its ID) or a code's memo list.
+      var old = document.getElementById(res.body.replace || res.body.excerpt || body.excerpt);
       if (old && res.body.html) {
         var holder = document.createElement("div");
         holder.innerHTML = res.body.html;
@@ -101,7 +102,27 @@
     if (b.classList.contains("code")) { ev.preventDefault(); applyCode(b.dataset.code); }
     else if (b.classList.contains("remove")) {
       ev.preventDefault();
-      post("/api/uncode", { excerpt: turnOf(b).dataset.ref, code: b.dataset.code });
+      post("/api/uncode", { excerpt: turnOf(b).dataset.ref, code: b.dataset.code, passage: b.dataset.passage });
+    }
+    else if (b.classList.contains("memo-save")) { ev.preventDefault(); saveMemo(b); }
+    else if (b.classList.contains("memo-remove")) { ev.preventDefault(); post("/api/memo", { memo: Number(b.dataset.memo) }); }
+  });
+
+  // A memo on the turn it sits in, or on the code whose definition it sits under.
+  function saveMemo(inside) {
+    var box = inside.closest(".memos");
+    var text = box.querySelector("textarea").value;
+    if (text.trim() === "") { say("Write the memo first.", true); return; }
+    var turn = turnOf(box);
+    if (turn) post("/api/memo", { excerpt: turn.dataset.ref, text: text });
+    else post("/api/memo", { code: box.closest("details.about").dataset.code, text: text });
+  }
+  document.addEventListener("keydown", function (ev) {
+    if (ev.target.tagName !== "TEXTAREA" || !ev.target.closest(".memos")) return;
+    if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); saveMemo(ev.target); }
+    else if (ev.key === "Escape") {
+      var d = ev.target.closest("details"); if (d) d.open = false;
+      var t = turnOf(ev.target); if (t) t.focus();
     }
   });
   // Keep the selection when a code button is pressed with the mouse.
@@ -152,7 +173,11 @@
     } else if (k === "x") {
       var tx = currentTurn();
       var rm = tx && tx.querySelectorAll("button.remove");
-      if (rm && rm.length) { post("/api/uncode", { excerpt: tx.dataset.ref, code: rm[rm.length - 1].dataset.code }); ev.preventDefault(); }
+      if (rm && rm.length) { post("/api/uncode", { excerpt: tx.dataset.ref, code: rm[rm.length - 1].dataset.code, passage: rm[rm.length - 1].dataset.passage }); ev.preventDefault(); }
+    } else if (k === "m") {
+      var tm = currentTurn();
+      var add = tm && tm.querySelector("details.memo-add");
+      if (add) { add.open = true; add.querySelector("textarea").focus(); ev.preventDefault(); }
     } else if (k === "/") { document.getElementById("q").focus(); ev.preventDefault(); }
     else if (k === "c" && filter) { filter.focus(); ev.preventDefault(); }
     else if (k === "?") { location.href = "/help"; }
