@@ -168,4 +168,58 @@ Inclusion: Talk of encryption or hiding files.</cb:Description>
 </cb:CodeBook>
 """
 open("maxqda-like.qdc", "wb").write(b"\xef\xbb\xbf" + maxqda_qdc.replace("\n", "\r\n").encode("utf-8"))
+# --- Passages: several selections of one code inside one paragraph (two overlapping, one an exact repeat), two
+# coders, CRLF, astral characters before and inside selections (UTF-16 positions, as NVivo writes them), a selection
+# across two turns, and one that covers only a speaker label (it lands on no text, so it is reported, not kept).
+ps_lines = [
+    "Moderator: What did the move to remote work change?",
+    "Speaker 1: Calls \U0001F4DE doubled, calls at night \U0001F319 tripled, and the calls about \U0001D11E lessons stopped.",
+    "Speaker 2: Isolation grew; colleagues \U0001F469\u200D\U0001F692 missed each other.",
+    "Speaker 1: We met on video instead.",
+]
+ps_text = "\r\n".join(ps_lines) + "\r\n"
+def ps_pos(phrase, occurrence=0):
+    i = -1
+    for _ in range(occurrence + 1):
+        i = ps_text.index(phrase, i + 1)
+    return utf16_len(ps_text[:i]), utf16_len(ps_text[:i]) + utf16_len(phrase)
+PS_SRC = "7A550000-0000-4000-8000-00000000000A"
+PU1, PU2 = "7A550000-0000-4000-8000-0000000000A1", "7A550000-0000-4000-8000-0000000000A2"
+PC_WORK, PC_ISO = "7A550000-0000-4000-8000-0000000000C1", "7A550000-0000-4000-8000-0000000000C2"
+ps_sel = [  # (name, (start, end), user, code)
+    ("calls doubled", ps_pos("Calls \U0001F4DE doubled"), PU1, PC_WORK),
+    ("night", ps_pos("calls at night \U0001F319 tripled"), PU1, PC_WORK),
+    ("overlap", ps_pos("doubled, calls at night"), PU1, PC_WORK),
+    ("repeat", ps_pos("Calls \U0001F4DE doubled"), PU1, PC_WORK),
+    ("lessons", ps_pos("the calls about \U0001D11E lessons stopped"), PU2, PC_WORK),
+    ("same words, other coder", ps_pos("Calls \U0001F4DE doubled"), PU2, PC_WORK),
+    ("isolation", ps_pos("Isolation grew"), PU2, PC_ISO),
+    ("across", (ps_pos("lessons stopped.")[0], ps_pos("Isolation grew")[1]), PU2, PC_ISO),
+    ("label only", ps_pos("Speaker 1:", 1), PU1, PC_ISO),
+]
+ps_xml = "\n".join(
+    f"""      <PlainTextSelection guid="7A550000-0000-4000-8000-0000000005{n:02d}" name="{name}" startPosition="{a}" endPosition="{b}" creatingUser="{u}">
+        <Coding guid="7A550000-0000-4000-8000-0000000006{n:02d}" creatingUser="{u}"><CodeRef targetGUID="{c}" /></Coding>
+      </PlainTextSelection>""" for n, (name, (a, b), u, c) in enumerate(ps_sel))
+passages_qde = f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="Remote work" origin="NVivo-like 14">
+  <Users>
+    <User guid="{PU1}" name="Coder One" />
+    <User guid="{PU2}" name="Coder Two" />
+  </Users>
+  <CodeBook>
+    <Codes>
+      <Code guid="{PC_WORK}" name="Workload" isCodable="true" />
+      <Code guid="{PC_ISO}" name="Isolation" isCodable="true" />
+    </Codes>
+  </CodeBook>
+  <Sources>
+    <TextSource guid="{PS_SRC}" name="Remote one" plainTextPath="internal://{PS_SRC}.txt">
+{ps_xml}
+    </TextSource>
+  </Sources>
+</Project>
+"""
+zipped("passages.qdpx", [("project.qde", passages_qde.encode("utf-8")), (f"sources/{PS_SRC}.txt", ps_text.encode("utf-8"))])
+
 print("s1", s1, "s2", s2, "s3", s3, "s4", s4, "a1", a1, "a2", a2, "a3", a3, "i1", i1)
