@@ -285,6 +285,14 @@ public enum REFIImporter {
                 report.problems.append("source '\(name)' is a \(source.name); only text sources are imported")
                 continue
             }
+            // Every path a text source names must stay inside the archive, even one this importer
+            // never reads (`path`, `richTextPath`): a file that names the recipient's disk is refused whole.
+            for attribute in ["path", "richTextPath"] {
+                if let written = source.attribute(attribute), archivePath(written) == nil {
+                    throw ExchangeError.badFile(file: file, problem: "source '\(name)' points at '\(written)' (\(attribute)), outside the archive; "
+                        + "texts are read only from inside the .qdpx, so this file is refused")
+                }
+            }
             var text: String?
             if let inline = source.child("PlainTextContent") {
                 text = inline.text

@@ -136,6 +136,18 @@ final class HostileInputTests: XCTestCase {
         XCTAssertTrue(message.contains("nested more than 512 deep"), message)
     }
 
+    /// The same depth inside a .qdpx: refused naming the archive and its part, never a stack overflow.
+    func testDeeplyNestedProjectInsideAnArchiveIsRefusedNamingTheFile() throws {
+        let dir = TempDir()
+        let qdpx = dir.url.appendingPathComponent("deep.qdpx")
+        let deep = #"<?xml version="1.0"?><Project xmlns="urn:QDA-XML:project:1.0" name="x">"#
+            + String(repeating: "<Sources>", count: 50_000) + String(repeating: "</Sources>", count: 50_000) + "</Project>"
+        try TestZip.archive([("project.qde", Array(deep.utf8)), ("sources/x.txt", Array("P1: hello".utf8))]).write(to: qdpx)
+        let message = try XCTUnwrap(try refiError(qdpx))
+        XCTAssertTrue(message.contains("deep.qdpx (project.qde)"), message)
+        XCTAssertTrue(message.contains("nested more than 512 deep"), message)
+    }
+
     /// Found by the REFI codebook fuzzer: `<?name?>` (a processing instruction with no data) made
     /// FoundationXML read a null pointer (SEGV). Every XML reader goes through XMLSafety.
     func testAProcessingInstructionWithoutDataIsRefusedInEveryXMLReader() throws {
@@ -192,6 +204,54 @@ final class HostileInputTests: XCTestCase {
             let message = try XCTUnwrap(try refiError(qde), path)
             XCTAssertTrue(message.contains("outside this file; import the .qdpx archive"), "\(path): \(message)")
         }
+    }
+
+    /// `path` and `richTextPath` are never read, yet one that leaves the archive refuses the file
+    /// (in a .qdpx and in a .qde alone), even beside a readable plain text; nothing lands in the project.
+    func testOtherSourcePathsOutsideTheArchiveAreRefusedAndNothingIsRead() throws {
+        let dir = TempDir()
+        let secret = dir.write("secret.txt", "P1: a private file on the recipient's disk")
+        let project = try Project.create(at: dir.path("p.sqlite"))
+        let guid = "{ABCDEF01-2345-4678-9ABC-DEF012345678}"
+        for attribute in ["path", "richTextPath"] {
+            for written in [secret.path, "absolute://" + secret.path, "file://" + secret.path, "../secret.txt",
+                            "internal://../../secret.txt", "relative:///etc/passwd", "C:\\Users\\x\\secret.txt"] {
+                let qde = """
+                    <?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" name="x"><Sources>\
+                    <TextSource guid="\(guid)" name="Stolen" plainTextPath="internal://x.txt" \(attribute)="\(written)"/></Sources></Project>
+                    """
+                let qdpx = dir.url.appendingPathComponent("evil.qdpx")
+                try TestZip.archive([("project.qde", Array(qde.utf8)), ("sources/x.txt", Array("P1: hello".utf8))]).write(to: qdpx)
+                let alone = dir.write("alone.qde", qde.replacingOccurrences(of: #"plainTextPath="internal://x.txt" "#, with: ""))
+                for (url, name) in [(qdpx, "evil.qdpx"), (alone, "alone.qde")] {
+                    var preparer = PassThroughPreparer()
+                    XCTAssertThrowsError(try REFIImporter.importFile(url, into: project, preparer: &preparer), "\(attribute)=\(written)") { error in
+                        XCTAssertEqual(error as? ExchangeError, .badFile(
+                            file: name, problem: "source 'Stolen' points at '\(written)' (\(attribute)), outside the archive; "
+                                + "texts are read only from inside the .qdpx, so this file is refused"))
+                    }
+                }
+            }
+        }
+        XCTAssertEqual(try CodingFixtures.scalar(project, "SELECT count(*) FROM documents"), 0)
+        XCTAssertEqual(try CodingFixtures.scalar(project, "SELECT count(*) FROM excerpts"), 0)
+    }
+
+    /// A `path` or `richTextPath` inside the archive is fine: the plain text is imported as before.
+    func testSourcePathsInsideTheArchiveStillImport() throws {
+        let dir = TempDir()
+        let project = try Project.create(at: dir.path("p.sqlite"))
+        let qde = """
+            <?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" name="x"><Sources>\
+            <TextSource guid="{ABCDEF01-2345-4678-9ABC-DEF012345678}" name="FG1" plainTextPath="internal://x.txt" \
+            richTextPath="internal://x.docx" path="relative://x.txt"/></Sources></Project>
+            """
+        let qdpx = dir.url.appendingPathComponent("ok.qdpx")
+        try TestZip.archive([("project.qde", Array(qde.utf8)), ("sources/x.txt", Array("P1: hello".utf8))]).write(to: qdpx)
+        var preparer = PassThroughPreparer()
+        let report = try REFIImporter.importFile(qdpx, into: project, preparer: &preparer)
+        XCTAssertEqual(report.problems, [])
+        XCTAssertEqual(try CodingFixtures.scalar(project, "SELECT count(*) FROM documents"), 1)
     }
 
     func testArchivePathsStayInside() {
