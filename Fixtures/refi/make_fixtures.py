@@ -25,11 +25,15 @@ nv_lines = [
 ]
 nv_text = "\r\n".join(nv_lines) + "\r\n"
 
-def nv_pos(phrase, occurrence=0):
+def utf16_pos(text, phrase, occurrence=0):
+    """Start and end of the phrase's occurrence in UTF-16 code units, as NVivo counts positions."""
     i = -1
     for _ in range(occurrence + 1):
-        i = nv_text.index(phrase, i + 1)
-    return utf16_len(nv_text[:i]), utf16_len(nv_text[:i]) + utf16_len(phrase)
+        i = text.index(phrase, i + 1)
+    return utf16_len(text[:i]), utf16_len(text[:i]) + utf16_len(phrase)
+
+def nv_pos(phrase, occurrence=0):
+    return utf16_pos(nv_text, phrase, occurrence)
 
 NV_SRC = "6F1C2A0E-7B43-4D2B-9C1E-0A1B2C3D4E5F"
 NV = dict(user1="A1B2C3D4-0000-4000-8000-000000000001", user2="A1B2C3D4-0000-4000-8000-000000000002",
@@ -179,10 +183,7 @@ ps_lines = [
 ]
 ps_text = "\r\n".join(ps_lines) + "\r\n"
 def ps_pos(phrase, occurrence=0):
-    i = -1
-    for _ in range(occurrence + 1):
-        i = ps_text.index(phrase, i + 1)
-    return utf16_len(ps_text[:i]), utf16_len(ps_text[:i]) + utf16_len(phrase)
+    return utf16_pos(ps_text, phrase, occurrence)
 PS_SRC = "7A550000-0000-4000-8000-00000000000A"
 PU1, PU2 = "7A550000-0000-4000-8000-0000000000A1", "7A550000-0000-4000-8000-0000000000A2"
 PC_WORK, PC_ISO = "7A550000-0000-4000-8000-0000000000C1", "7A550000-0000-4000-8000-0000000000C2"
