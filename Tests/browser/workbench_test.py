@@ -183,6 +183,36 @@ def test_code_a_passage_with_the_keyboard_then_reload_and_export(browser, srv):
     ctx.close()
 
 
+def test_memo_on_a_turn_with_the_keyboard_then_reload_and_list(browser, srv):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = ctx.new_page()
+    page.goto(srv.url)
+    page.goto(srv.base + "/g/UNI")
+    ref = page.eval_on_selector_all("article.turn", "els => els.map(e => e.dataset.ref)")[0]
+    page.focus(f"[id='{ref}']")
+    page.keyboard.press("m")
+    page.wait_for_selector(f"[id='{ref}'] details.memo-add textarea:focus")
+    page.keyboard.type("Asks for more \U0001F375 without a topic")
+    clear_status(page)
+    page.keyboard.press("Control+Enter")
+    cls, msg = wait_status(page)
+    assert cls == "ok", msg
+    page.reload()
+    memos = page.eval_on_selector_all(f"[id='{ref}'] .memo-text", "ms => ms.map(m => m.textContent)")
+    assert memos == ["Asks for more \U0001F375 without a topic"], memos
+    rows = list(csv.DictReader(io.StringIO(fc("memo", "list", "--excerpt", ref, "--format", "csv").stdout)))
+    assert [(r["target"], r["author"], r["text"]) for r in rows] == [(ref, "alice", "Asks for more \U0001F375 without a topic")], rows
+    # Remove it with its button; gone after a reload and from the project.
+    clear_status(page)
+    page.click(f"[id='{ref}'] button.memo-remove")
+    cls, msg = wait_status(page)
+    assert cls == "ok", msg
+    page.reload()
+    assert page.eval_on_selector_all(f"[id='{ref}'] .memo-text", "ms => ms.length") == 0
+    assert fc("memo", "list", "--excerpt", ref, "--format", "csv").stdout.strip().splitlines()[1:] == []
+    ctx.close()
+
+
 def test_search_jumps_to_the_turn(browser, srv):
     ctx = browser.new_context()
     page = ctx.new_page()
