@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Team hub figures: a throw-away PostgreSQL 15 cluster on loopback, then
-#   push of 10,000 passages; 20 coders × 5,000 passages pushed at once; pull of 100,000 passages into a new clone.
+#   push of 10,000 passages (one coder); 20 more coders × 5,000 passages pushed at once; pull of all 110,000 into a new clone.
 # Usage: Benchmarks/hub-bench.sh [path/to/focuscode]   (build it first: swift build -c release)
 set -euo pipefail
 FC=$(realpath "${1:-.build/release/focuscode}")
@@ -37,20 +37,20 @@ add_passages() {  # FILE CODER COUNT: distinct one-character passages over long 
 }
 peak() { /usr/bin/time -f "%e s, peak %M KB" "$@" 2>&1 >/dev/null | tail -1; }
 declare -A PW
-for i in $(seq 1 20); do
+for i in $(seq 0 20); do   # c0 pushes 10,000 alone; c1…c20 push 5,000 each, all at once
   url=$("$FC" hub coder add "c$i" --project lead.sqlite | grep '^postgresql://')
   PW[c$i]=$(echo "$url" | sed -E 's|postgresql://[^:]+:([^@]+)@.*|\1|')
   PGPASSWORD=${PW[c$i]} "$FC" hub clone "$url" "c$i.sqlite" >/dev/null
 done
-add_passages c1.sqlite c1 10000
-echo "push of 10,000 passages (one coder): $(PGPASSWORD=${PW[c1]} peak "$FC" hub push --project c1.sqlite)"
-for i in $(seq 2 20); do add_passages "c$i.sqlite" "c$i" 5000; done
+add_passages c0.sqlite c0 10000
+echo "push of 10,000 passages (one coder): $(PGPASSWORD=${PW[c0]} peak "$FC" hub push --project c0.sqlite)"
+for i in $(seq 1 20); do add_passages "c$i.sqlite" "c$i" 5000; done
 start=$(date +%s.%N)
-for i in $(seq 2 20); do PGPASSWORD=${PW[c$i]} "$FC" hub push --project "c$i.sqlite" >/dev/null & done
+for i in $(seq 1 20); do PGPASSWORD=${PW[c$i]} "$FC" hub push --project "c$i.sqlite" >/dev/null & done
 wait
 end=$(date +%s.%N)
-echo "19 coders × 5,000 passages pushed at once: $(python3 -c "print(round($end - $start, 2))") s wall"
+echo "20 coders × 5,000 passages pushed at once: $(python3 -c "print(round($end - $start, 2))") s wall"
 echo "server passages: $(psql_admin "SELECT count(*) FROM hub.rows WHERE kind = 'passage'" bench)"
-"$FC" hub unblind --coders "$(seq -s, -f 'c%g' 1 20)" --project lead.sqlite >/dev/null
+"$FC" hub unblind --coders "$(seq -s, -f 'c%g' 0 20)" --project lead.sqlite >/dev/null
 echo "pull of all passages into a new clone (supervisor): $(peak "$FC" hub clone "postgresql://lead:leadpw@127.0.0.1:$PORT/bench" clone.sqlite)"
 echo "clone codings: $(sqlite3 clone.sqlite 'SELECT count(*) FROM codings')"
