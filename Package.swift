@@ -73,7 +73,7 @@ let package = Package(
         // Test-only: loads the fixture codebook and codings with plain SQL (shared by both test targets).
         .target(
             name: "FocusCodeTestSupport",
-            dependencies: ["FocusCodeKit", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["FocusCodeKit", "FocusCodeHub", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/FocusCodeTestSupport"
         ),
         .testTarget(

@@ -382,6 +382,8 @@ func benchCodings() throws {
     let mb = Double((try FileManager.default.attributesOfItem(atPath: csvURL.path)[.size] as! Int)) / 1_000_000
 
     // 3. Baseline on a copy: sqlite3 inserts the same codings and reviews, IDs already resolved, in one transaction.
+    //    Each passage gets a time-ordered uid as focuscode gives it (36 characters, increasing), not the column's
+    //    random default, which would make the baseline pay for random inserts into the uid index.
     let basePath = work.appendingPathComponent("baseline.sqlite").path
     try project.dbQueue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
     try FileManager.default.copyItem(atPath: projectPath, toPath: basePath)
@@ -394,7 +396,8 @@ func benchCodings() throws {
         .import \(rowsURL.path) raw
         BEGIN;
         INSERT INTO coders(id, name, uid, created_at) VALUES (1, 'coder_1', 'u1', 'now'), (2, 'coder_2', 'u2', 'now'), (3, 'coder_3', 'u3', 'now');
-        INSERT INTO codings(excerpt_id, code_id, coder_id, created_at) SELECT excerpt_id, code_id, coder_id, 'now' FROM raw;
+        INSERT INTO codings(uid, excerpt_id, code_id, coder_id, created_at)
+          SELECT printf('019af000-0000-7000-8000-%012x', rowid), excerpt_id, code_id, coder_id, 'now' FROM raw;
         INSERT OR IGNORE INTO reviews(excerpt_id, coder_id, reviewed_at) SELECT excerpt_id, coder_id, 'now' FROM raw;
         COMMIT;
         """.write(to: script, atomically: true, encoding: .utf8)

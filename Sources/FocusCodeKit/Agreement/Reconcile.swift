@@ -318,7 +318,7 @@ extension Project {
         let source = coderIds.isEmpty ? "coder_id <> \(consensus)" : "coder_id IN (\(coderIds.map(String.init).joined(separator: ",")))"
         try db.execute(sql: """
             INSERT OR IGNORE INTO codings(uid, excerpt_id, code_id, coder_id, span_start, span_end, created_at)
-            SELECT \(Migrations.uuidSQL), excerpt_id, code_id, ?, span_start, span_end, ? FROM
+            SELECT focuscode_uid(), excerpt_id, code_id, ?, span_start, span_end, ? FROM
               (SELECT DISTINCT excerpt_id, code_id, span_start, span_end FROM codings WHERE excerpt_id = ? AND code_id = ? AND \(source)
                ORDER BY span_start IS NOT NULL, span_start, span_end)
             """, arguments: [consensus, now, excerptId, codeId])

@@ -128,7 +128,7 @@ extension Project {
             let now = Clock.nowString()
             let insertCoding = try db.makeStatement(sql: """
                 INSERT OR IGNORE INTO codings(excerpt_id, code_id, coder_id, span_start, span_end, note, created_at, uid)
-                VALUES (?, ?, ?, ?, ?, ?, ?, \(Migrations.uuidSQL))
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             // A row for a passage the coder has already (same span, or the whole turn) only updates its note.
             let updateCoding = try db.makeStatement(sql: """
@@ -142,6 +142,8 @@ extension Project {
             let connection = db.sqliteConnection
             let codingHandle = insertCoding.sqliteStatement, reviewHandle = insertReview.sqliteStatement
             sqlite3_bind_text(codingHandle, 7, now, -1, sqliteTransient)
+            let uidBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 36)
+            defer { uidBuffer.deallocate() }
             sqlite3_bind_text(reviewHandle, 3, now, -1, sqliteTransient)
             func step(_ handle: SQLiteStatement) throws {
                 let code = sqlite3_step(handle)
@@ -286,6 +288,9 @@ extension Project {
                         sqlite3_bind_null(codingHandle, 5)
                     }
                     if let note { sqlite3_bind_text(codingHandle, 6, note, -1, sqliteTransient) } else { sqlite3_bind_null(codingHandle, 6) }
+                    // A time-ordered ID, so that the insert appends to the uid index (see `OrderedUID`).
+                    OrderedUID.write(into: uidBuffer)
+                    sqlite3_bind_text(codingHandle, 8, UnsafeRawPointer(uidBuffer).assumingMemoryBound(to: CChar.self), 36, sqliteTransient)
                     try step(codingHandle)
                     if sqlite3_changes(connection) > 0 {
                         summary.codingsAdded += 1

@@ -337,8 +337,8 @@ extension Project {
         return db.changesCount > 0
     }
 
-    /// A new stable passage ID: a lower-case UUID.
-    static func newPassageUID() -> String { UUID().uuidString.lowercased() }
+    /// A new stable passage ID: a lower-case, time-ordered UUID (see `OrderedUID`).
+    static func newPassageUID() -> String { OrderedUID.next() }
 
     /// The span a selector stands for, checked against the turn (code points, end exclusive); `nil` for the whole turn.
     static func resolvePassage(_ db: Database, _ passage: PassageSelector, excerptId: Int64, excerpt: String) throws -> Span? {

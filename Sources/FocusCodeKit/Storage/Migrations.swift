@@ -203,7 +203,7 @@ enum Migrations {
               CHECK (span_start IS NULL OR (span_start >= 0 AND span_end > span_start))
             );
             INSERT INTO codings_v2(id, uid, excerpt_id, code_id, coder_id, span_start, span_end, note, created_at)
-              SELECT id, \(uuidSQL), excerpt_id, code_id, coder_id, span_start, span_end, note, created_at FROM codings;
+              SELECT id, focuscode_uid(), excerpt_id, code_id, coder_id, span_start, span_end, note, created_at FROM codings ORDER BY id;
             DROP TABLE codings;
             ALTER TABLE codings_v2 RENAME TO codings;
             CREATE UNIQUE INDEX codings_passage ON codings(excerpt_id, code_id, coder_id, ifnull(span_start, -1), ifnull(span_end, -1));
@@ -212,7 +212,12 @@ enum Migrations {
             """)
     }
 
-    /// A random version-4 UUID in lower-case text, computed by SQLite (for rows moved by a migration).
+    /// `focuscode_uid()` in SQL: a new time-ordered ID (`OrderedUID`), registered on every connection that writes, for
+    /// passages made in SQL (moved by the passages migration, copied by reconcile) so that they too append to the index.
+    static let orderedUIDFunction = DatabaseFunction("focuscode_uid", argumentCount: 0, pure: false) { _ in OrderedUID.next() }
+
+    /// A random version-4 UUID in lower-case text, computed by SQLite: the column default, for a row that a script
+    /// inserts with SQLite's own shell, where `focuscode_uid()` does not exist.
     static let uuidSQL = "lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || "
         + "substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))"
 

@@ -85,7 +85,10 @@ public final class Project: Sendable {
         config.label = "focuscode"
         // A larger page cache (32 MB at most, allocated as needed) keeps index pages in memory
         // during large imports instead of re-reading them; SQLite's default is 2 MB.
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -32768") }
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA cache_size = -32768")
+            db.add(function: Migrations.orderedUIDFunction)
+        }
         let queue: DatabaseQueue
         do {
             queue = try DatabaseQueue(path: path, configuration: config)

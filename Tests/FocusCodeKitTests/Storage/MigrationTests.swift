@@ -34,10 +34,12 @@ final class MigrationTests: XCTestCase {
                 """).map { "\($0["ref"] as String) \($0["code"] as String) \($0["coder"] as String) \($0["span_start"] as Int? ?? -1):\($0["span_end"] as Int? ?? -1) \($0["note"] as String? ?? "")" }
             XCTAssertEqual(newRows, oldRows)
             XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(*) FROM reviews"), oldReviews)
-            // Every passage got its own well-formed version-4 UUID.
+            // Every passage got its own well-formed, time-ordered version-7 UUID, increasing with the row id (so that
+            // the migration appended to the uid index rather than writing all over it).
             XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT count(DISTINCT uid) FROM codings"), 385)
-            let uids = try String.fetchAll(db, sql: "SELECT uid FROM codings")
-            XCTAssertTrue(uids.allSatisfy { UUID(uuidString: $0) != nil && $0 == $0.lowercased() && Array($0)[14] == "4" }, "\(uids.prefix(3))")
+            let uids = try String.fetchAll(db, sql: "SELECT uid FROM codings ORDER BY id")
+            XCTAssertTrue(uids.allSatisfy { UUID(uuidString: $0) != nil && $0 == $0.lowercased() && Array($0)[14] == "7" }, "\(uids.prefix(3))")
+            XCTAssertEqual(uids, uids.sorted())
             XCTAssertEqual(try String.fetchOne(db, sql: "PRAGMA integrity_check"), "ok")
             XCTAssertEqual(try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count, 0)
         }
