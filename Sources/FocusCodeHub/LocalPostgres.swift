@@ -5,9 +5,12 @@ import Foundation
 /// removed by `stop()`. As root, the server runs as the `postgres` user (PostgreSQL refuses to run as root).
 /// `focuscode demo --hub` shows a hub on one; the hub tests start one per test process.
 public final class LocalPostgres: @unchecked Sendable {
-    /// The folder of PostgreSQL's programs: Debian's `/usr/lib/postgresql/N/bin` (newest first), else the folder of
-    /// `initdb` on `PATH`. `nil` when PostgreSQL is not installed.
+    /// The folder of PostgreSQL's programs: `$FOCUSCODE_PG_BIN` when set (and nothing else then), else Debian's
+    /// `/usr/lib/postgresql/N/bin` (newest first), else the folder of `initdb` on `PATH`. `nil` when not installed.
     public static let binaries: String? = {
+        if let chosen = ProcessInfo.processInfo.environment["FOCUSCODE_PG_BIN"] {
+            return FileManager.default.isExecutableFile(atPath: "\(chosen)/initdb") ? chosen : nil
+        }
         let debian = "/usr/lib/postgresql"
         let versions = ((try? FileManager.default.contentsOfDirectory(atPath: debian)) ?? []).compactMap(Int.init).sorted(by: >)
         for version in versions where FileManager.default.isExecutableFile(atPath: "\(debian)/\(version)/bin/initdb") {
@@ -21,8 +24,9 @@ public final class LocalPostgres: @unchecked Sendable {
     }()
 
     /// What to do when PostgreSQL is missing.
-    public static let installHint = "PostgreSQL is not installed (no initdb found in /usr/lib/postgresql/*/bin or on PATH). "
-        + "Install it with 'sudo apt-get install postgresql' (Debian, Ubuntu) or 'brew install postgresql@15' (macOS), then try again."
+    public static let installHint = "PostgreSQL is not installed (no initdb in $FOCUSCODE_PG_BIN, /usr/lib/postgresql/*/bin or on PATH); "
+        + "install it with 'sudo apt-get install postgresql' (Debian, Ubuntu) or 'brew install postgresql@15' (macOS), "
+        + "or set FOCUSCODE_PG_BIN to the folder that holds initdb, then try again"
 
     public let port: Int
     public let root: URL
@@ -117,8 +121,8 @@ public final class LocalPostgres: @unchecked Sendable {
     /// hold our pipe open (reading it to the end would wait for the server to stop).
     public static func runToFiles(_ executable: URL, _ args: [String], in dir: URL) throws -> ToolResult {
         let out = URL(fileURLWithPath: "/tmp/fc-pg-out-\(UUID().uuidString)"), err = URL(fileURLWithPath: "/tmp/fc-pg-err-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         defer {
             try? FileManager.default.removeItem(at: out)
             try? FileManager.default.removeItem(at: err)
@@ -134,9 +138,9 @@ public final class LocalPostgres: @unchecked Sendable {
         defer { for a in argv { free(a) } }
         var pid: pid_t = 0
         let previous = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(dir.path)
+        _ = FileManager.default.changeCurrentDirectoryPath(dir.path)
         let rc = posix_spawn(&pid, executable.path, &actions, nil, argv, environ)
-        FileManager.default.changeCurrentDirectoryPath(previous)
+        _ = FileManager.default.changeCurrentDirectoryPath(previous)
         guard rc == 0 else { throw LocalPostgresError("cannot start \(executable.path): \(String(cString: strerror(rc)))") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}

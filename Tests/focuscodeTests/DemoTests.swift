@@ -64,4 +64,46 @@ final class DemoTests: XCTestCase {
         XCTAssertFalse(first.isEmpty)
         XCTAssertEqual(agreementSection(try demo("two.sqlite")), first)
     }
+
+    /// `demo --hub`: a throw-away PostgreSQL server, two blind coders, blindness shown with plain psql, then
+    /// unblinding, a pull and the same agreement as the plain demo; the server is gone afterwards.
+    func testDemoHubShowsBlindCodersThroughTheDatabaseThenAgreement() throws {
+        let project = dir.appendingPathComponent("lead.sqlite")
+        let r = try runBinary(["demo", "--hub", "--project", project.path], in: dir, environment: ["FOCUSCODE_PROJECT": nil, "COLUMNS": "160"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let out = r.stdout
+        // Each coder pushes their passages and reviews: coder_a.csv has 134 codings on 132 reviewed turns.
+        XCTAssertTrue(out.contains("coder_a: cloned 211 rows into coder_a.sqlite; coded 134 passages and reviewed 132 turns offline; hub push sent 266 rows."), out)
+        XCTAssertTrue(out.contains("coder_b: cloned 211 rows into coder_b.sqlite; coded 131 passages and reviewed 132 turns offline; hub push sent 263 rows."), out)
+        // Blind, by the database: coder_b's role sees none of coder_a's 134 + 132 rows; the supervisor pulls nothing.
+        XCTAssertTrue(out.contains("as coder_a's role (study_coder_a): 266"), out)
+        XCTAssertTrue(out.contains("as coder_b's role (study_coder_b): 0 "), out)
+        XCTAssertNotNil(line(out, startingWith: "coder_a  FG1", containing: "blind"), out)
+        XCTAssertTrue(out.contains("The supervisor's hub pull while blind: 0 rows; passages in lead.sqlite: 0."), out)
+        // Unblinded: both coders' 134 + 131 passages and 132 + 132 reviews arrive, and agreement is the plain demo's.
+        XCTAssertTrue(out.contains("Pulled 529 rows; passages in lead.sqlite: 265."), out)
+        let agreement = line(out, startingWith: "code:Offender profiles ")
+        XCTAssertTrue(agreement?.contains("0.945 [") ?? false, agreement ?? out)
+        // The server's folder is removed; the three projects are kept.
+        let data = try XCTUnwrap(out.range(of: #"data in (\S+) "#, options: .regularExpression).map { String(out[$0].dropFirst(8).dropLast()) })
+        XCTAssertTrue(data.hasPrefix("/tmp/fc-pg-"), data)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: data), "the throw-away server's folder \(data) is removed")
+        for file in ["lead.sqlite", "coder_a.sqlite", "coder_b.sqlite"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent(file).path), file)
+        }
+        XCTAssertFalse(out.contains("Ruth") || out.contains("Gareth"), "speaker names never reach the output")
+    }
+
+    /// Without PostgreSQL, `demo --hub` says how to install it, exits 66 and creates nothing.
+    func testDemoHubWithoutPostgreSQLSaysHowToGetIt() throws {
+        let project = dir.appendingPathComponent("lead.sqlite")
+        let r = try runBinary(["demo", "--hub", "--project", project.path], in: dir,
+                              environment: ["FOCUSCODE_PROJECT": nil, "FOCUSCODE_PG_BIN": dir.appendingPathComponent("no-postgres").path])
+        XCTAssertEqual(r.status, 66, r.stdout + r.stderr)
+        XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("PostgreSQL is not installed"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("sudo apt-get install postgresql"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("FOCUSCODE_PG_BIN"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: project.path))
+    }
 }

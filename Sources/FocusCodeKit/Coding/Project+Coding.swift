@@ -279,6 +279,11 @@ extension Project {
         }
     }
 
+    /// How many passages the project holds (every coder's; "reviewed, no code" marks are not passages).
+    public func passageCount() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM codings") ?? 0 }
+    }
+
     /// All codings matching a filter, in export order (see `forEachCoding`).
     public func codings(_ filter: CodingFilter = CodingFilter()) throws -> [CodingRecord] {
         var records: [CodingRecord] = []

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FocusCodeHub
 import FocusCodeKit
 import Foundation
 
@@ -9,9 +10,12 @@ extension FocusCode {
             discussion: """
                 Makes a project in a temporary folder (or at --project), imports the two fictional focus groups (FG1 from .docx, FG2 from WebVTT) and the participants' attributes, then prints a short tour. The project is kept so you can explore it further.
 
+                With --hub it shows the team hub instead: it starts a throw-away PostgreSQL server on a loopback port (PostgreSQL must be installed; $FOCUSCODE_PG_BIN names the folder of initdb if it is not found), creates the hub from the project, adds two coders who clone, code offline and push, shows with plain psql that each coder's role cannot see the other's passages while blind, then unblinds them, pulls and measures agreement. The server is stopped and removed at the end; the three project files are kept.
+
                 Examples:
                   swift run focuscode demo
                   focuscode demo --project demo.sqlite
+                  focuscode demo --hub
                 """)
 
         @Option(name: .long, help: "Where to create the demo project (must not exist). Default: a new temporary folder.")
@@ -20,8 +24,12 @@ extension FocusCode {
         @Option(name: .long, help: "The Fixtures folder (default: $FOCUSCODE_FIXTURES, else the one in the source tree).")
         var fixtures: String?
 
+        @Flag(name: .long, help: "Show the team hub on a throw-away PostgreSQL server (needs PostgreSQL installed).")
+        var hub = false
+
         func run() throws {
             let fixturesURL = try DemoFixtures.locate(fixtures)
+            if hub, LocalPostgres.binaries == nil { throw DemoHubError(reason: LocalPostgres.installHint) }
             let path: String
             if let project { path = project } else {
                 let dir = FileManager.default.temporaryDirectory.appendingPathComponent("focuscode-demo-\(UUID().uuidString.prefix(8))")
@@ -30,7 +38,7 @@ extension FocusCode {
                 } catch {
                     throw ProjectError.cannotCreate(path: dir.path, reason: error.localizedDescription)
                 }
-                path = dir.appendingPathComponent("demo.sqlite").path
+                path = dir.appendingPathComponent(hub ? "lead.sqlite" : "demo.sqlite").path
             }
             let demo = try Project.create(at: path)
             var preparer = try demoAnonymiser(demo, fixtures: fixturesURL)
@@ -48,6 +56,7 @@ extension FocusCode {
                                                  fileName: "participants.csv")
             Console.out("Imported attributes for \(rows) participants from participants.csv")
             try showAnonymisation(demo)
+            if hub { return try hubTour(demo, fixtures: fixturesURL) }
 
             let table = TerminalTableRenderer(maxWidth: Console.width)
             section("2. Groups")
@@ -80,7 +89,7 @@ extension FocusCode {
                 """)
         }
 
-        private func section(_ title: String) {
+        func section(_ title: String) {
             Console.out("\n" + Console.bold(title))
         }
     }

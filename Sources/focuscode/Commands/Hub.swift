@@ -48,6 +48,22 @@ final class HubResultBox<T>: @unchecked Sendable {
     var result: Result<T, any Error>?
 }
 
+/// `hub status` as a table: a row per coder and group (counts only), and coders with nothing yet.
+func hubStatusTable(_ status: FocusCodeHub.Hub.Status, address: HubAddress) -> Table {
+    let blind = Dictionary(status.coders.map { ($0.name, !$0.unblinded) }, uniquingKeysWith: { a, _ in a })
+    var rows: [[Cell]] = status.lines.map { line in
+        [.text(line.coder), .text(line.group), .int(line.reviewed), .int(status.excerptsPerGroup[line.group] ?? 0), .int(line.passages),
+         .text(blind[line.coder] == false ? "unblinded" : "blind")]
+    }
+    for coder in status.coders where !status.lines.contains(where: { $0.coder == coder.name }) {
+        rows.append([.text(coder.name), .text(""), .int(0), .int(status.excerptsPerGroup.values.reduce(0, +)), .int(0),
+                     .text(coder.unblinded ? "unblinded" : "blind")])
+    }
+    return Table(columns: [Column("coder"), Column("group"), Column("turns_reviewed"), Column("turns"), Column("passages"), Column("state")],
+                 rows: rows, caption: "Hub \(address.url): \(status.coders.count) coder\(status.coders.count == 1 ? "" : "s")",
+                 notes: ["codebook edits by coders: \(status.codebookEditsAllowed ? "allowed" : "refused")"])
+}
+
 func describe(_ report: HubSyncReport, verb: String) -> String {
     var text = "\(verb) \(report.written) row\(report.written == 1 ? "" : "s")"
     if report.unchanged > 0 { text += " (\(report.unchanged) already there)" }
@@ -185,19 +201,7 @@ extension FocusCode.Hub {
             let opened = try project.open()
             let address = try FocusCodeHub.Hub.address(for: opened, override: hub.url)
             let status = try runHub { try await FocusCodeHub.Hub.status(opened, address: address) }
-            let blind = Dictionary(status.coders.map { ($0.name, !$0.unblinded) }, uniquingKeysWith: { a, _ in a })
-            var rows: [[Cell]] = status.lines.map { line in
-                [.text(line.coder), .text(line.group), .int(line.reviewed), .int(status.excerptsPerGroup[line.group] ?? 0), .int(line.passages),
-                 .text(blind[line.coder] == false ? "unblinded" : "blind")]
-            }
-            for coder in status.coders where !status.lines.contains(where: { $0.coder == coder.name }) {
-                rows.append([.text(coder.name), .text(""), .int(0), .int(status.excerptsPerGroup.values.reduce(0, +)), .int(0),
-                             .text(coder.unblinded ? "unblinded" : "blind")])
-            }
-            let table = Table(columns: [Column("coder"), Column("group"), Column("turns_reviewed"), Column("turns"), Column("passages"), Column("state")],
-                              rows: rows, caption: "Hub \(address.url): \(status.coders.count) coder\(status.coders.count == 1 ? "" : "s")",
-                              notes: ["codebook edits by coders: \(status.codebookEditsAllowed ? "allowed" : "refused")"])
-            format.print(table)
+            format.print(hubStatusTable(status, address: address))
         }
     }
 
