@@ -94,6 +94,19 @@ final class DemoTests: XCTestCase {
         XCTAssertFalse(out.contains("Ruth") || out.contains("Gareth"), "speaker names never reach the output")
     }
 
+    /// A coder's project already in the folder: refused before anything is made (no supervisor's project, no server).
+    func testDemoHubRefusesAnExistingCoderProjectBeforeMakingAnything() throws {
+        let existing = dir.appendingPathComponent("coder_b.sqlite")
+        try Data("mine".utf8).write(to: existing)
+        let r = try runBinary(["demo", "--hub", "--project", dir.appendingPathComponent("lead.sqlite").path], in: dir,
+                              environment: ["FOCUSCODE_PROJECT": nil])
+        XCTAssertEqual(r.status, 73, r.stdout + r.stderr)
+        XCTAssertEqual(r.stderr, "focuscode: error: a file already exists at \(existing.path); choose another --project path or remove it first.\n")
+        XCTAssertEqual(r.stdout, "")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["coder_b.sqlite"])
+        XCTAssertEqual(try Data(contentsOf: existing), Data("mine".utf8), "the coder's file is untouched")
+    }
+
     /// Without PostgreSQL, `demo --hub` says how to install it, exits 66 and creates nothing.
     func testDemoHubWithoutPostgreSQLSaysHowToGetIt() throws {
         let project = dir.appendingPathComponent("lead.sqlite")

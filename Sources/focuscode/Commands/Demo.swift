@@ -40,6 +40,14 @@ extension FocusCode {
                 }
                 path = dir.appendingPathComponent(hub ? "lead.sqlite" : "demo.sqlite").path
             }
+            if hub {
+                // The coders' projects go next to the supervisor's: refuse before anything is made, not half-way.
+                let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+                for file in ["coder_a", "coder_b"].map({ folder.appendingPathComponent("\($0).sqlite").path })
+                where FileManager.default.fileExists(atPath: file) {
+                    throw ProjectError.projectExists(path: file)
+                }
+            }
             let demo = try Project.create(at: path)
             var preparer = try demoAnonymiser(demo, fixtures: fixturesURL)
             let transcripts = fixturesURL.appendingPathComponent("transcripts")
