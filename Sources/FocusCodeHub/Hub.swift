@@ -5,8 +5,8 @@ import PostgresNIO
 /// The team hub: a shared project on PostgreSQL. The supervisor's role owns the schema `hub` (and so reads all);
 /// each coder is a role that row-level security limits to its own passages and reviews while the study is blind.
 public enum Hub {
-    /// The hub schema this focuscode writes and understands.
-    public static let schemaVersion = 1
+    /// The hub schema this focuscode writes and understands. Version 2: memos (a coder's memos are theirs, like passages).
+    public static let schemaVersion = 2
 
     /// Counts for `hub status`.
     public struct Status: Sendable, Equatable {
@@ -52,10 +52,39 @@ public enum Hub {
         var coder: String?
         for try await (c,) in try await hub.run("SELECT coder FROM hub.coders WHERE role = current_user").decode((String,).self) { coder = c }
         if role != supervisor && coder == nil { throw HubError.notACoder(role: role, address: hub.address.display) }
+        if version < schemaVersion {
+            guard role == supervisor else { throw HubError.olderHubSchema(address: hub.address.display, version: version, known: schemaVersion) }
+            try await upgrade(hub, from: version)
+        }
         return Info(hubId: id, supervisor: supervisor, role: role, coder: coder, codebookEditsAllowed: meta["codebook_edits"] == "allowed")
     }
 
-    static let policy = "(kind IN ('passage', 'review') AND coder = hub.my_coder()) OR (kind = 'code' AND coder IS NULL AND hub.codebook_open())"
+    static let policy = "(kind IN ('passage', 'review', 'memo') AND coder = hub.my_coder()) OR (kind = 'code' AND coder IS NULL AND hub.codebook_open())"
+    /// Passages and reviews always have a coder; a memo may (its author) or may not (the supervisor's, read by all).
+    static let coderCheck = """
+        CONSTRAINT rows_coder CHECK (CASE WHEN kind IN ('passage', 'review') THEN coder IS NOT NULL WHEN kind = 'memo' THEN true ELSE coder IS NULL END)
+        """
+
+    /// Brings an older hub up to `schemaVersion` in one transaction (the supervisor's role owns the schema). 1 → 2:
+    /// memos may have a coder, and a coder's role may write its own.
+    static func upgrade(_ hub: HubConnection, from version: Int) async throws {
+        try await hub.connection.withTransaction(logger: hub.logger) { conn in
+            try await conn.query("SELECT pg_advisory_xact_lock(\(PostgresRowStore.pushLock))", logger: hub.logger)
+            var checks: [String] = []
+            for try await (name,) in try await conn.query("""
+                SELECT conname::text FROM pg_constraint WHERE conrelid = 'hub.rows'::regclass AND contype = 'c'
+                """, logger: hub.logger).decode((String,).self) { checks.append(name) }
+            for name in checks {
+                try await conn.query(PostgresQuery(unsafeSQL: "ALTER TABLE hub.rows DROP CONSTRAINT \"\(name.replacingOccurrences(of: "\"", with: "\"\""))\""), logger: hub.logger)
+            }
+            for sql in [
+                "ALTER TABLE hub.rows ADD \(coderCheck)",
+                "ALTER POLICY coder_insert ON hub.rows WITH CHECK (\(policy))",
+                "ALTER POLICY coder_update ON hub.rows USING (\(policy)) WITH CHECK (\(policy))",
+                "UPDATE hub.meta SET value = '\(schemaVersion)' WHERE key = 'schema_version'",
+            ] { try await conn.query(PostgresQuery(unsafeSQL: sql), logger: hub.logger) }
+        }
+    }
 
     /// The schema: created once by `hub init`, in one transaction.
     static func schemaSQL(hubId: String) -> [String] {
@@ -71,7 +100,7 @@ public enum Hub {
             """
             CREATE TABLE hub.rows (kind text NOT NULL, uid text NOT NULL, coder text, excerpt text, grp text, payload text NOT NULL,
               hash text NOT NULL, deleted boolean NOT NULL DEFAULT false, version bigint NOT NULL, PRIMARY KEY (kind, uid),
-              CHECK ((kind IN ('passage', 'review')) = (coder IS NOT NULL)))
+              \(coderCheck))
             """,
             "CREATE INDEX rows_version ON hub.rows (version)",
             "CREATE INDEX rows_coder ON hub.rows (coder, kind)",

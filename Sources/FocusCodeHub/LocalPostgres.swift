@@ -119,7 +119,16 @@ public final class LocalPostgres: @unchecked Sendable {
 
     /// Runs a program with its output in files, not pipes: `pg_ctl start` leaves a server running that must not
     /// hold our pipe open (reading it to the end would wait for the server to stop).
-    public static func runToFiles(_ executable: URL, _ args: [String], in dir: URL) throws -> ToolResult {
+    /// Runs SQL with plain `psql` over TCP as a role of `url` (no password in it), the password in the environment
+    /// only (never in the arguments, which every user of the machine can list); as this user, not `postgres`.
+    public func psql(_ sql: String, url: String, password: String?) throws -> ToolResult {
+        let result = try Self.runToFiles(URL(fileURLWithPath: "\(binaries)/psql"), ["-X", "-At", "-c", sql, url], in: root,
+                                         environment: password.map { ["PGPASSWORD": $0] } ?? [:])
+        if result.status != 0 { throw LocalPostgresError("psql failed (exit \(result.status)): \(result.stderr)") }
+        return result
+    }
+
+    public static func runToFiles(_ executable: URL, _ args: [String], in dir: URL, environment: [String: String] = [:]) throws -> ToolResult {
         let out = URL(fileURLWithPath: "/tmp/fc-pg-out-\(UUID().uuidString)"), err = URL(fileURLWithPath: "/tmp/fc-pg-err-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
@@ -139,7 +148,18 @@ public final class LocalPostgres: @unchecked Sendable {
         var pid: pid_t = 0
         let previous = FileManager.default.currentDirectoryPath
         _ = FileManager.default.changeCurrentDirectoryPath(dir.path)
-        let rc = posix_spawn(&pid, executable.path, &actions, nil, argv, environ)
+        var envp: [UnsafeMutablePointer<CChar>?] = []
+        var index = 0
+        while let entry = environ[index] {
+            let text = String(cString: entry)
+            let name = text.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
+            if environment[name] == nil { envp.append(strdup(entry)) }
+            index += 1
+        }
+        for (name, value) in environment { envp.append(strdup("\(name)=\(value)")) }
+        envp.append(nil)
+        defer { for e in envp { free(e) } }
+        let rc = posix_spawn(&pid, executable.path, &actions, nil, argv, envp)
         _ = FileManager.default.changeCurrentDirectoryPath(previous)
         guard rc == 0 else { throw LocalPostgresError("cannot start \(executable.path): \(String(cString: strerror(rc)))") }
         var status: Int32 = 0

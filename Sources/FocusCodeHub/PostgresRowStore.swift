@@ -40,7 +40,7 @@ public struct PostgresRowStore: SyncRowStore {
             return try await hub.connection.withTransaction(logger: hub.logger) { conn in
                 try await conn.query("SELECT pg_advisory_xact_lock(\(Self.pushLock))", logger: hub.logger)
                 var states: [SyncKey: SyncState] = [:]
-                let bases = Dictionary(rows.map { ($0.key, $0.base) }, uniquingKeysWith: { a, _ in a })
+                let bases = Dictionary(rows.map { ($0.key, ($0.base, $0.baseHash)) }, uniquingKeysWith: { a, _ in a })
                 for chunk in stride(from: 0, to: rows.count, by: 5000).map({ Array(rows[$0..<min($0 + 5000, rows.count)]) }) {
                     let kinds = chunk.map(\.kind.rawValue), uids = chunk.map(\.uid)
                     let found = try await conn.query("""
@@ -50,7 +50,9 @@ public struct PostgresRowStore: SyncRowStore {
                     for try await (kind, uid, version, hash) in found.decode((String, String, Int64, String).self) {
                         guard let k = SyncKind(rawValue: kind) else { continue }
                         let key = SyncKey(kind: k, uid: uid)
-                        states[key] = SyncState(hash: hash, version: version, changedSinceBase: version != (bases[key] ?? 0))
+                        // Changed here since the sender's last sync: a newer version with other content than the sender saw.
+                        let (base, baseHash) = bases[key] ?? (0, nil)
+                        states[key] = SyncState(hash: hash, version: version, changedSinceBase: version != base && hash != baseHash)
                     }
                 }
                 let plan = SyncPlan.make(rows, states: states, overwrite: mode == .overwrite)

@@ -257,6 +257,120 @@ final class HubCLITests: XCTestCase {
         XCTAssertEqual(try serverCount(hub.database, "coder = 'alice' AND payload = '{}'"), 0)
     }
 
+    // MARK: - Memos and deletions travel like passages
+
+    func memoRows(_ file: String) throws -> [String] {
+        try ProjectInspection.strings("SELECT uid || '|' || target_kind || '|' || coalesce(author, '-') || '|' || text FROM memos ORDER BY uid", in: path(file))
+    }
+
+    func testMemosTravelBlindLikePassagesAndDeletionsReachTheHub() throws {
+        let hub = try makeHub(coders: ["alice", "bob"])
+        let lead = ["PGPASSWORD": TestPostgres.leadPassword]
+        let alice = ["PGPASSWORD": hub.password("alice")], bob = ["PGPASSWORD": hub.password("bob")]
+        // The supervisor: a memo for everyone (no author) and one of their own.
+        XCTAssertEqual(try run(["memo", "add", "Read FG2 with the site notes", "--project", "lead.sqlite"]).status, 0)
+        XCTAssertEqual(try run(["memo", "add", "Isolation may split in two", "--code", "Offender profiles/Isolation", "--author", "lead",
+                                "--project", "lead.sqlite"]).status, 0)
+        XCTAssertEqual(try run(["hub", "push", "--project", "lead.sqlite"], env: lead).stdout, "Pushed 2 rows.\n")
+        // alice: a memo on a turn (hers without --author, in her clone) and a passage.
+        XCTAssertEqual(try run(["memo", "add", "Sounds like the FG1 site", "--excerpt", "FG1-0007", "--project", "alice.sqlite"]).status, 0)
+        XCTAssertEqual(try ProjectInspection.strings("SELECT author FROM memos", in: path("alice.sqlite")), ["alice"])
+        XCTAssertEqual(try run(["code", "FG1-0007", "Offender profiles/Isolation", "--coder", "alice", "--project", "alice.sqlite"]).status, 0)
+        XCTAssertEqual(try run(["code", "FG1-0008", "Offender profiles/Isolation", "--coder", "alice", "--project", "alice.sqlite"]).status, 0)
+        let pushed = try run(["hub", "push", "--project", "alice.sqlite"], env: alice)
+        XCTAssertEqual(pushed.stdout, "Pushed 5 rows.\n", pushed.stderr)   // a memo, two passages, two reviews
+        XCTAssertEqual(try serverCount(hub.database, "kind = 'memo' AND coder = 'alice' AND excerpt = 'FG1-0007' AND grp = 'FG1'"), 1)
+
+        // Blind, by the database: bob's role sees the supervisor's shared memo, not alice's nor the supervisor's own,
+        // and cannot write a memo as alice or change hers.
+        let psqlBob = { (sql: String) in try self.pg.psql(sql, database: hub.database, role: hub.role("bob"), password: hub.password("bob")) }
+        XCTAssertEqual(try psqlBob("SELECT count(*) FROM hub.rows WHERE kind = 'memo'").stdout, "1\n")
+        XCTAssertEqual(try psqlBob("SELECT count(*) FROM hub.rows WHERE kind = 'memo' AND coder IS NULL").stdout, "1\n")
+        let forged = try psqlBob("INSERT INTO hub.rows(kind, uid, coder, payload, hash, version) VALUES ('memo', 'forged', 'alice', '{}', 'h', 1)")
+        XCTAssertTrue(forged.stderr.contains("row-level security"), forged.stderr)
+        let shared = try psqlBob("INSERT INTO hub.rows(kind, uid, payload, hash, version) VALUES ('memo', 'forged2', '{}', 'h', 1)")
+        XCTAssertTrue(shared.stderr.contains("row-level security"), "a coder cannot write a memo for everyone: \(shared.stderr)")
+        XCTAssertEqual(try psqlBob("UPDATE hub.rows SET payload = '{}' WHERE kind = 'memo'").stdout, "UPDATE 0\n")
+        XCTAssertEqual(try pg.admin("SELECT count(*) FROM hub.rows WHERE kind = 'memo' AND payload = '{}'", database: hub.database), "0\n")
+        // The passage table's rule still holds: a passage always has a coder.
+        XCTAssertThrowsError(try pg.admin("INSERT INTO hub.rows(kind, uid, payload, hash, version) VALUES ('passage', 'p', '{}', 'h', 1)", database: hub.database))
+
+        XCTAssertEqual(try run(["hub", "pull", "--project", "bob.sqlite"], env: bob).status, 0)
+        let bobMemos = try memoRows("bob.sqlite")
+        XCTAssertEqual(bobMemos.count, 1, "\(bobMemos)")
+        XCTAssertTrue(bobMemos[0].hasSuffix("|project|-|Read FG2 with the site notes"), bobMemos[0])
+        XCTAssertEqual(bobMemos, try memoRows("lead.sqlite").filter { $0.contains("|-|") }, "same uid on both sides")
+        // bob cannot push a memo as someone else, or the supervisor's memo changed.
+        XCTAssertEqual(try run(["memo", "add", "Noted", "--author", "alice", "--project", "bob.sqlite"]).status, 0)
+        let notYours = try run(["hub", "push", "--project", "bob.sqlite"], env: bob)
+        XCTAssertEqual(notYours.status, 65)
+        XCTAssertTrue(notYours.stderr.hasPrefix("focuscode: error: 1 memo row changed here that this coder cannot push (e.g. memo "), notYours.stderr)
+        XCTAssertTrue(notYours.stderr.contains(" by alice)"), notYours.stderr)
+        XCTAssertEqual(try serverCount(hub.database, "kind = 'memo'"), 3, "nothing pushed")
+        XCTAssertEqual(try ProjectInspection.count("memos WHERE author = 'alice'", in: path("bob.sqlite")), 1)
+        let memoId = try ProjectInspection.strings("SELECT id FROM memos WHERE author = 'alice'", in: path("bob.sqlite"))[0]
+        XCTAssertEqual(try run(["memo", "remove", memoId, "--project", "bob.sqlite"]).status, 0)
+        XCTAssertEqual(try run(["hub", "push", "--project", "bob.sqlite"], env: bob).stdout, "Nothing to push.\n")
+
+        // The supervisor's pull brings nothing of alice's while she is blind; after unblinding, her memo and passages.
+        XCTAssertEqual(try run(["hub", "pull", "--project", "lead.sqlite"], env: lead).stdout, "Up to date.\n")
+        XCTAssertEqual(try run(["hub", "unblind", "--coders", "alice", "--project", "lead.sqlite"], env: lead).status, 0)
+        XCTAssertEqual(try run(["hub", "pull", "--project", "lead.sqlite"], env: lead).status, 0)
+        XCTAssertEqual(try memoRows("lead.sqlite").filter { $0.contains("|alice|") }, try memoRows("alice.sqlite").filter { $0.contains("|alice|") })
+        XCTAssertEqual(try ProjectInspection.count("memos WHERE author = 'alice' AND target_kind = 'excerpt'", in: path("lead.sqlite")), 1)
+        let listed = try run(["memo", "list", "--excerpt", "FG1-0007", "--format", "csv", "--project", "lead.sqlite"])
+        XCTAssertTrue(listed.stdout.contains("alice,Sounds like the FG1 site"), listed.stdout)
+        XCTAssertEqual(try ProjectInspection.count("codings", in: path("lead.sqlite")), 2)
+
+        // alice edits her memo, removes it again after one more push, and uncodes a passage: each reaches the supervisor.
+        // (She has not pulled since the unblinding renumbered her rows on the hub: that alone is no conflict.)
+        let aliceMemo = try ProjectInspection.strings("SELECT id FROM memos", in: path("alice.sqlite"))[0]
+        XCTAssertEqual(try run(["memo", "edit", aliceMemo, "Sounds like the FG2 site", "--project", "alice.sqlite"]).status, 0)
+        XCTAssertEqual(try run(["hub", "push", "--project", "alice.sqlite"], env: alice).stdout, "Pushed 1 row.\n")
+        XCTAssertEqual(try run(["hub", "pull", "--project", "lead.sqlite"], env: lead).stdout, "Pulled 1 row.\n")
+        XCTAssertEqual(try ProjectInspection.strings("SELECT text FROM memos WHERE author = 'alice'", in: path("lead.sqlite")), ["Sounds like the FG2 site"])
+        XCTAssertEqual(try run(["memo", "remove", aliceMemo, "--project", "alice.sqlite"]).status, 0)
+        XCTAssertEqual(try run(["uncode", "FG1-0008", "Offender profiles/Isolation", "--coder", "alice", "--project", "alice.sqlite"]).status, 0)
+        let deletions = try run(["hub", "push", "--project", "alice.sqlite"], env: alice)
+        XCTAssertEqual(deletions.stdout, "Pushed 2 rows.\n", deletions.stderr)
+        XCTAssertEqual(try serverCount(hub.database, "deleted AND coder = 'alice'"), 2)
+        XCTAssertEqual(try run(["hub", "pull", "--project", "lead.sqlite"], env: lead).stdout, "Pulled 2 rows.\n")
+        XCTAssertEqual(try ProjectInspection.count("memos WHERE author = 'alice'", in: path("lead.sqlite")), 0)
+        XCTAssertEqual(try ProjectInspection.strings("SELECT e.ref FROM codings c JOIN excerpts e ON e.id = c.excerpt_id", in: path("lead.sqlite")), ["FG1-0007"])
+        XCTAssertEqual(try run(["hub", "push", "--project", "alice.sqlite"], env: alice).stdout, "Nothing to push.\n")
+        // No memo text in the audit trail of either side.
+        for file in ["alice.sqlite", "lead.sqlite"] {
+            XCTAssertEqual(try ProjectInspection.count("audit_log WHERE detail LIKE '%site%'", in: path(file)), 0, file)
+        }
+    }
+
+    /// A hub made by an older focuscode (schema 1: memos had no coder) is upgraded by the supervisor's next hub
+    /// command, in place; a coder meanwhile gets one line saying so.
+    func testAnOlderHubIsUpgradedByTheSupervisor() throws {
+        let hub = try makeHub(coders: ["alice"])
+        // Make it what focuscode with hub schema 1 created.
+        try pg.admin("""
+            ALTER TABLE hub.rows DROP CONSTRAINT rows_coder;
+            ALTER TABLE hub.rows ADD CHECK ((kind IN ('passage', 'review')) = (coder IS NOT NULL));
+            ALTER POLICY coder_insert ON hub.rows WITH CHECK ((kind IN ('passage', 'review') AND coder = hub.my_coder()) OR (kind = 'code' AND coder IS NULL AND hub.codebook_open()));
+            UPDATE hub.meta SET value = '1' WHERE key = 'schema_version';
+            """, database: hub.database)
+        XCTAssertEqual(try run(["memo", "add", "A thought", "--project", "alice.sqlite"]).status, 0)
+        let refused = try run(["hub", "push", "--project", "alice.sqlite"], env: ["PGPASSWORD": hub.password("alice")])
+        XCTAssertEqual(refused.status, 65)
+        XCTAssertTrue(refused.stderr.contains("has schema version 1, older than this focuscode needs (2)"), refused.stderr)
+        XCTAssertEqual(try ProjectInspection.count("hub_rows WHERE kind = 'memo'", in: path("alice.sqlite")), 0)
+
+        let status = try run(["hub", "status", "--project", "lead.sqlite"], env: ["PGPASSWORD": TestPostgres.leadPassword])
+        XCTAssertEqual(status.status, 0, status.stderr)
+        XCTAssertEqual(try pg.admin("SELECT value FROM hub.meta WHERE key = 'schema_version'", database: hub.database), "2\n")
+        XCTAssertEqual(try pg.admin("SELECT string_agg(conname, ',') FROM pg_constraint WHERE conrelid = 'hub.rows'::regclass AND contype = 'c'",
+                                    database: hub.database), "rows_coder\n")
+        XCTAssertEqual(try run(["hub", "push", "--project", "alice.sqlite"], env: ["PGPASSWORD": hub.password("alice")]).stdout, "Pushed 1 row.\n")
+        XCTAssertEqual(try serverCount(hub.database, "kind = 'memo' AND coder = 'alice'"), 1)
+        XCTAssertEqual(try serverCount(hub.database, "kind = 'excerpt'"), try ProjectInspection.count("excerpts", in: path("lead.sqlite")), "nothing lost")
+    }
+
     // MARK: - Errors: one line, sysexits status, nothing changed locally
 
     func testHubErrorsAreOneLineAndChangeNothing() throws {
@@ -293,10 +407,14 @@ final class HubCLITests: XCTestCase {
         XCTAssertEqual(try run(["init", "--project", "plain.sqlite"]).status, 0)
         try expectError(["hub", "pull", "--project", "plain.sqlite"], status: 66, "plain.sqlite is not linked to a team hub")
         // A hub schema from a newer focuscode.
-        try pg.admin("UPDATE hub.meta SET value = '2' WHERE key = 'schema_version'", database: hub.database)
+        try pg.admin("UPDATE hub.meta SET value = '3' WHERE key = 'schema_version'", database: hub.database)
         try expectError(["hub", "push", "--project", "alice.sqlite"], env: ["PGPASSWORD": hub.password("alice")], status: 65,
-                        "the hub at 127.0.0.1:\(pg.port)/\(hub.database) has schema version 2, newer than this focuscode knows (1)")
+                        "the hub at 127.0.0.1:\(pg.port)/\(hub.database) has schema version 3, newer than this focuscode knows (2)")
+        // One from an older focuscode: a coder cannot upgrade it, and is told who can.
         try pg.admin("UPDATE hub.meta SET value = '1' WHERE key = 'schema_version'", database: hub.database)
+        try expectError(["hub", "push", "--project", "alice.sqlite"], env: ["PGPASSWORD": hub.password("alice")], status: 65,
+                        "the hub at 127.0.0.1:\(pg.port)/\(hub.database) has schema version 1, older than this focuscode needs (2); the supervisor upgrades it")
+        try pg.admin("UPDATE hub.meta SET value = '2' WHERE key = 'schema_version'", database: hub.database)
         // A bad URL.
         try expectError(["hub", "clone", "http://example.org/x", "x.sqlite"], status: 64, "invalid hub URL")
         // A second init of the same database.

@@ -38,16 +38,19 @@ extension Project {
     /// The longest memo accepted, in characters: a page of notes is a few thousand.
     public static let maximumMemoLength = 100_000
 
+    /// Adds a memo. In a coder's project of a team hub, a memo without an author is that coder's (so that it stays
+    /// theirs, and blind, on the hub).
     @discardableResult
     public func addMemo(_ text: String, on target: MemoTarget, author: String? = nil) throws -> MemoRecord {
         let body = try Self.checkedMemo(text)
         if let author { try Self.validateCoderName(author) }
         return try write { db in
+            let author = try author ?? String.fetchOne(db, sql: "SELECT value FROM hub_link WHERE key = 'coder'")
             let (kind, targetId) = try Self.memoTarget(db, target)
             let now = Clock.nowString()
             try db.execute(sql: """
-                INSERT INTO memos(target_kind, target_id, author, text, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [kind, targetId, author, body, now, now])
+                INSERT INTO memos(uid, target_kind, target_id, author, text, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [OrderedUID.next(), kind, targetId, author, body, now, now])
             let id = db.lastInsertedRowID
             try AuditLog.record(db, actor: author, action: "memo.add", objectKind: "memo", objectRef: String(id),
                                 detail: "on=\(Self.describe(target))")

@@ -18,6 +18,10 @@ struct HubCode: Codable {
 }
 struct HubPassage: Codable { var excerpt: String; var code: String; var spanStart: Int?; var spanEnd: Int?; var note: String?; var createdAt: String }
 struct HubReview: Codable { var excerpt: String; var reviewedAt: String }
+/// A memo names its target by stable key: a group name, a pseudonym, an excerpt ref or a code uid (none for the project).
+struct HubMemo: Codable {
+    var targetKind: String; var target: String?; var author: String?; var text: String; var createdAt: String; var updatedAt: String
+}
 
 enum HubJSON {
     static let encoder: JSONEncoder = {
@@ -174,14 +178,35 @@ public struct LocalRowStore: SyncRowStore {
                 out.append(SyncRow(kind: .review, uid: "\(ref)/\(coder)", coder: coder, excerpt: ref, group: r["grp"], payload: HubJSON.encode(v)))
             }
         }
+        if kinds.contains(.memo) {
+            for r in try Row.fetchAll(db, sql: """
+                SELECT m.uid, m.target_kind, m.author, m.text, m.created_at, m.updated_at,
+                  CASE m.target_kind WHEN 'group' THEN g.name WHEN 'participant' THEN p.pseudonym WHEN 'excerpt' THEN e.ref WHEN 'code' THEN k.uid END AS target,
+                  CASE m.target_kind WHEN 'group' THEN g.name WHEN 'excerpt' THEN eg.name END AS grp
+                FROM memos m
+                LEFT JOIN groups g ON m.target_kind = 'group' AND g.id = m.target_id
+                LEFT JOIN participants p ON m.target_kind = 'participant' AND p.id = m.target_id
+                LEFT JOIN excerpts e ON m.target_kind = 'excerpt' AND e.id = m.target_id
+                LEFT JOIN groups eg ON eg.id = e.group_id
+                LEFT JOIN codes k ON m.target_kind = 'code' AND k.id = m.target_id
+                WHERE m.uid IS NOT NULL ORDER BY m.id
+                """) {
+                let kind: String = r["target_kind"], target: String? = r["target"]
+                // A memo whose target has gone (its turn or group was removed) is not sent.
+                if kind != "project" && target == nil { continue }
+                let m = HubMemo(targetKind: kind, target: target, author: r["author"], text: r["text"], createdAt: r["created_at"], updatedAt: r["updated_at"])
+                out.append(SyncRow(kind: .memo, uid: r["uid"], coder: m.author?.lowercased(), excerpt: kind == "excerpt" ? target : nil,
+                                   group: r["grp"], payload: HubJSON.encode(m)))
+            }
+        }
         return out
     }
 
-    static func synced(_ db: Database, _ kinds: Set<SyncKind>) throws -> [SyncKey: (version: Int64, hash: String)] {
-        var out: [SyncKey: (version: Int64, hash: String)] = [:]
-        for r in try Row.fetchAll(db, sql: "SELECT kind, uid, version, hash FROM hub_rows") {
+    static func synced(_ db: Database, _ kinds: Set<SyncKind>) throws -> [SyncKey: (version: Int64, hash: String, coder: String?)] {
+        var out: [SyncKey: (version: Int64, hash: String, coder: String?)] = [:]
+        for r in try Row.fetchAll(db, sql: "SELECT kind, uid, version, hash, coder FROM hub_rows") {
             guard let kind = SyncKind(rawValue: r["kind"]), kinds.contains(kind) else { continue }
-            out[SyncKey(kind: kind, uid: r["uid"])] = (r["version"], r["hash"])
+            out[SyncKey(kind: kind, uid: r["uid"])] = (r["version"], r["hash"], r["coder"])
         }
         return out
     }
@@ -198,11 +223,14 @@ public struct LocalRowStore: SyncRowStore {
                 let last = synced[row.key]
                 guard last?.hash != row.hash else { continue }
                 row.base = last?.version ?? 0
+                row.baseHash = last?.hash
                 out.append(row)
             }
+            // A deletion is sent as the row's coder had it (a coder may delete only their own rows on the hub).
             for (key, last) in synced where !present.contains(key) && last.hash != "deleted" {
-                let coder = key.kind == .review ? key.uid.split(separator: "/").last.map(String.init) : nil
-                out.append(SyncRow(kind: key.kind, uid: key.uid, coder: coder, excerpt: nil, group: nil, payload: "", deleted: true, base: last.version))
+                let coder = last.coder ?? (key.kind == .review ? key.uid.split(separator: "/").last.map(String.init) : nil)
+                out.append(SyncRow(kind: key.kind, uid: key.uid, coder: coder, excerpt: nil, group: nil, payload: "", deleted: true, base: last.version,
+                                   baseHash: last.hash))
             }
             return out
         }
@@ -258,9 +286,9 @@ public struct LocalRowStore: SyncRowStore {
 
     static func recordSynced(_ db: Database, _ row: SyncRow, version: Int64) throws {
         try db.execute(sql: """
-            INSERT INTO hub_rows(kind, uid, version, hash) VALUES (?, ?, ?, ?)
-            ON CONFLICT(kind, uid) DO UPDATE SET version = excluded.version, hash = excluded.hash
-            """, arguments: [row.kind.rawValue, row.uid, version, row.hash])
+            INSERT INTO hub_rows(kind, uid, version, hash, coder) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(kind, uid) DO UPDATE SET version = excluded.version, hash = excluded.hash, coder = coalesce(excluded.coder, hub_rows.coder)
+            """, arguments: [row.kind.rawValue, row.uid, version, row.hash, row.coder])
     }
 
     static func id(_ db: Database, _ sql: String, _ key: String, _ what: String) throws -> Int64 {
@@ -303,6 +331,7 @@ public struct LocalRowStore: SyncRowStore {
             case .excerpt: try db.execute(sql: "DELETE FROM excerpts WHERE ref = ?", arguments: [row.uid])
             case .code: try db.execute(sql: "UPDATE codes SET retired = 1 WHERE uid = ?", arguments: [row.uid])
             case .passage: try db.execute(sql: "DELETE FROM codings WHERE uid = ?", arguments: [row.uid])
+            case .memo: try db.execute(sql: "DELETE FROM memos WHERE uid = ?", arguments: [row.uid])
             case .review:
                 let parts = row.uid.split(separator: "/", maxSplits: 1).map(String.init)
                 if parts.count == 2 {
@@ -389,6 +418,22 @@ public struct LocalRowStore: SyncRowStore {
             let coder = try cache.coder(db, coderName)
             try db.cachedStatement(sql: "INSERT OR REPLACE INTO reviews(excerpt_id, coder_id, reviewed_at) VALUES (?, ?, ?)")
                 .execute(arguments: [excerpt, coder, v.reviewedAt])
+        case .memo:
+            let m = try HubJSON.decode(HubMemo.self, row)
+            let target: Int64?
+            switch (m.targetKind, m.target) {
+            case ("project", _): target = nil
+            case ("group", let name?): target = try cache.id(db, "groups", "SELECT id FROM groups WHERE name = ?", name, "group")
+            case ("participant", let p?): target = try cache.id(db, "participants", "SELECT id FROM participants WHERE pseudonym = ?", p, "participant")
+            case ("excerpt", let ref?): target = try cache.id(db, "excerpts", "SELECT id FROM excerpts WHERE ref = ?", ref, "excerpt")
+            case ("code", let uid?): target = try cache.id(db, "codes", "SELECT id FROM codes WHERE uid = ?", uid, "code")
+            default: throw HubError.server(address: "hub", message: "the memo row \(row.uid) has a target this focuscode cannot read")
+            }
+            try db.execute(sql: """
+                INSERT INTO memos(uid, target_kind, target_id, author, text, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(uid) DO UPDATE SET target_kind = excluded.target_kind, target_id = excluded.target_id, author = excluded.author,
+                  text = excluded.text, created_at = excluded.created_at, updated_at = excluded.updated_at
+                """, arguments: [row.uid, m.targetKind, target, m.author, m.text, m.createdAt, m.updatedAt])
         }
     }
 }

@@ -2,13 +2,14 @@ import Foundation
 
 /// What a synced row is. The order is the order rows are applied in (a passage needs its excerpt and code).
 public enum SyncKind: String, Sendable, CaseIterable, Codable, Comparable {
-    case group, document, participant, excerpt, code, passage, review
+    case group, document, participant, excerpt, code, passage, review, memo
 
     var order: Int { Self.allCases.firstIndex(of: self)! }
     public static func < (a: SyncKind, b: SyncKind) -> Bool { a.order < b.order }
 
-    /// Rows a coder writes (each with its own coder); the rest is the supervisor's.
-    public var isCoderWork: Bool { self == .passage || self == .review }
+    /// Rows a coder writes (each with its own coder); the rest is the supervisor's. A memo's coder is its author
+    /// (none: a memo of the supervisor's that every coder reads).
+    public var isCoderWork: Bool { self == .passage || self == .review || self == .memo }
 }
 
 /// One row as the team hub and a local project exchange it: a stable ID, the coder it belongs to (for coder work),
@@ -27,9 +28,12 @@ public struct SyncRow: Sendable, Equatable {
     public var version: Int64
     /// For a row being pushed: the hub version it was last synced at (0 when it never was).
     public var base: Int64
+    /// For a row being pushed: its content hash at that last sync (nil when it never was). A hub row that has a newer
+    /// version but still this content was not changed there (unblinding renumbers rows without changing them).
+    public var baseHash: String?
 
     public init(kind: SyncKind, uid: String, coder: String?, excerpt: String?, group: String?, payload: String,
-                deleted: Bool = false, version: Int64 = 0, base: Int64 = 0) {
+                deleted: Bool = false, version: Int64 = 0, base: Int64 = 0, baseHash: String? = nil) {
         self.kind = kind
         self.uid = uid
         self.coder = coder
@@ -39,6 +43,7 @@ public struct SyncRow: Sendable, Equatable {
         self.deleted = deleted
         self.version = version
         self.base = base
+        self.baseHash = baseHash
     }
 
     /// The content's hash: what "the same row" means on both sides.
@@ -185,7 +190,7 @@ public struct HubIdentity: Sendable, Equatable {
 
     /// The kinds this identity pushes from its project.
     public var tracked: Set<SyncKind> {
-        coder == nil ? [.group, .document, .participant, .excerpt, .code] : [.passage, .review, .code]
+        coder == nil ? [.group, .document, .participant, .excerpt, .code, .memo] : [.passage, .review, .code, .memo]
     }
 }
 
@@ -211,7 +216,7 @@ public enum HubSync {
             let foreign = rows.filter { $0.kind.isCoderWork && $0.coder != me }
             if let first = foreign.first {
                 throw HubError.notYours(kind: first.kind.rawValue, count: foreign.count,
-                                        example: "\(first.kind.rawValue) \(first.uid) by \(first.coder ?? "?")")
+                                        example: "\(first.kind.rawValue) \(first.uid) by \(first.coder ?? "no one")")
             }
             let codes = rows.filter { $0.kind == .code }
             if !codes.isEmpty && !identity.codebookEditsAllowed {
@@ -261,6 +266,7 @@ public enum HubError: CategorisedError, Equatable {
     case noHub(address: String)
     case hubExists(address: String)
     case newerHubSchema(address: String, version: Int, known: Int)
+    case olderHubSchema(address: String, version: Int, known: Int)
     case notSupervisor(role: String)
     case invalidURL(String, reason: String)
     case invalidCoderName(String)
@@ -290,7 +296,7 @@ public enum HubError: CategorisedError, Equatable {
         case .codebookEdited(let codes):
             return "the codebook was edited in this project (\(codes.prefix(5).joined(separator: ", "))\(codes.count > 5 ? ", …" : "")); codebook changes are made by the supervisor on the hub, so nothing was pushed — ask the supervisor (or 'focuscode hub allow-codebook-edits'), or undo the change"
         case .notYours(let kind, let count, let example):
-            return "\(count) \(kind) row\(count == 1 ? "" : "s") changed here that this coder cannot push (e.g. \(example)); a coder pushes only their own passages and reviews, so nothing was pushed"
+            return "\(count) \(kind) row\(count == 1 ? "" : "s") changed here that this coder cannot push (e.g. \(example)); a coder pushes only their own passages, reviews and memos (a memo with another author, or none, is not theirs), so nothing was pushed"
         case .unreachable(let address, let reason):
             return "cannot reach the hub at \(address): \(reason); nothing was changed"
         case .wrongPassword(let role, let address):
@@ -303,6 +309,8 @@ public enum HubError: CategorisedError, Equatable {
             return "there is already a FocusCode hub at \(address); use another database, or clone it with 'focuscode hub clone'"
         case .newerHubSchema(let address, let version, let known):
             return "the hub at \(address) has schema version \(version), newer than this focuscode knows (\(known)); update focuscode; nothing was changed"
+        case .olderHubSchema(let address, let version, let known):
+            return "the hub at \(address) has schema version \(version), older than this focuscode needs (\(known)); the supervisor upgrades it by running any hub command with this focuscode (e.g. 'focuscode hub status'); nothing was changed"
         case .notSupervisor(let role):
             return "only the hub's supervisor can do this, and the role \(role) is not the supervisor"
         case .invalidURL(let url, let reason):

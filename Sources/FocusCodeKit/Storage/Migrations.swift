@@ -10,6 +10,7 @@ enum Migrations {
         migrator.registerMigration("v2-passages", migrate: v2)
         migrator.registerMigration("v3-suggestions", migrate: v3Suggestions)
         migrator.registerMigration("v4-hub", migrate: v4Hub)
+        migrator.registerMigration("v5-hub-memos", migrate: v5HubMemos)
         return migrator
     }
 
@@ -274,6 +275,27 @@ enum Migrations {
               hash    TEXT NOT NULL,
               PRIMARY KEY (kind, uid)
             ) WITHOUT ROWID;
+            """)
+    }
+
+    /// Memos travel through the team hub: each memo gets a stable `uid` (existing memos in row order, time-ordered
+    /// like passages; a memo inserted without one, e.g. from SQLite's own shell, gets a random one from a trigger),
+    /// and `hub_rows` remembers whose row each synced row was (`coder`), so that a deletion is sent as that coder's.
+    /// Only adds columns, an index and a trigger: every existing row keeps its content.
+    static func v5HubMemos(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE memos ADD COLUMN uid TEXT;
+            UPDATE memos SET uid = focuscode_uid();
+            CREATE UNIQUE INDEX memos_uid ON memos(uid);
+            CREATE TRIGGER memos_uid_default AFTER INSERT ON memos WHEN NEW.uid IS NULL
+            BEGIN UPDATE memos SET uid = (\(uuidSQL)) WHERE id = NEW.id; END;
+
+            ALTER TABLE hub_rows ADD COLUMN coder TEXT;
+            UPDATE hub_rows SET coder = coalesce(
+              (SELECT lower(r.name) FROM codings c JOIN coders r ON r.id = c.coder_id WHERE c.uid = hub_rows.uid),
+              (SELECT value FROM hub_link WHERE key = 'coder'))
+            WHERE kind = 'passage';
+            UPDATE hub_rows SET coder = substr(uid, instr(uid, '/') + 1) WHERE kind = 'review';
             """)
     }
 }

@@ -78,7 +78,7 @@ extension FocusCode.Demo {
             let query = "SELECT count(*) FROM hub.rows WHERE coder = 'coder_a'"
             Console.out("Plain psql, not focuscode, counts coder_a's passages and reviews on the server: \(query);")
             for (name, address) in [("coder_a", a), ("coder_b", b)] {
-                let result = try server.tool("psql", ["-X", "-At", "-c", query, address.urlWithPassword])
+                let result = try server.psql(query, url: address.url, password: address.password)
                 Console.out("  as \(name)'s role (\(address.role)): \(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))"
                             + (name == "coder_b" ? "    ← row-level security hides coder_a's passages from coder_b" : ""))
             }

@@ -10,7 +10,7 @@ extension FocusCode {
             discussion: """
                 The supervisor creates the hub from a project ('hub init'), adds a database role per coder ('hub coder add'), watches counts ('hub status') and unblinds coders when coding is done ('hub unblind'). Each coder clones the hub into a local project ('hub clone'), codes offline as usual with --coder NAME, and syncs with 'hub push' and 'hub pull'.
 
-                Blind coding is enforced by the database: while blind, a coder's role can read and write only its own passages and reviews (row-level security). Codebook changes are the supervisor's: a coder's codebook edits are refused at push unless the supervisor ran 'hub allow-codebook-edits'.
+                Blind coding is enforced by the database: while blind, a coder's role can read and write only its own passages, reviews and memos (row-level security); the supervisor's memos without an author are read by every coder. Codebook changes are the supervisor's: a coder's codebook edits are refused at push unless the supervisor ran 'hub allow-codebook-edits'.
 
                 URLs are postgresql://ROLE[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=require]. The project file keeps the address without the password; later commands take the password from $PGPASSWORD (or a URL given with --url). See Docs/teamwork.md.
 
@@ -99,7 +99,7 @@ extension FocusCode.Hub {
             static let configuration = CommandConfiguration(
                 abstract: "Make a PostgreSQL role for a coder and print its connection URL (once).",
                 discussion: """
-                    The role may read the transcripts and codebook and, while blind, only its own passages and reviews. The URL printed holds a new random password: give it to the coder; focuscode does not keep it. NAME is what the coder codes as (--coder NAME).
+                    The role may read the transcripts and codebook and, while blind, only its own passages, reviews and memos. The URL printed holds a new random password: give it to the coder; focuscode does not keep it. NAME is what the coder codes as (--coder NAME).
 
                     Example:
                       focuscode hub coder add alice
@@ -140,7 +140,7 @@ extension FocusCode.Hub {
 
     struct Push: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Send this project's passages and reviews (the supervisor's: transcripts and codebook) changed since the last sync.",
+            abstract: "Send this project's passages, reviews and memos (the supervisor's: transcripts, codebook and memos) changed since the last sync.",
             discussion: """
                 One server transaction: all of it reaches the hub or none. Pushing again changes nothing; a push that was interrupted is completed by the next. A row changed both here and on the hub since the last sync is a conflict: nothing is pushed and the rows are listed (--prefer local sends yours anyway).
                 """)
@@ -165,7 +165,7 @@ extension FocusCode.Hub {
         static let configuration = CommandConfiguration(
             abstract: "Bring the hub's changes: codebook, transcripts, and others' passages once unblinded.",
             discussion: """
-                One local transaction. A row changed both here and on the hub since the last sync is listed as a conflict and kept as it is here (--prefer hub takes the hub's version). The supervisor's pull brings the passages and reviews of unblinded coders only.
+                One local transaction. A row changed both here and on the hub since the last sync is listed as a conflict and kept as it is here (--prefer hub takes the hub's version). The supervisor's pull brings the passages, reviews and memos of unblinded coders only.
                 """)
         @OptionGroup var project: ProjectOptions
         @OptionGroup var hub: HubURLOption

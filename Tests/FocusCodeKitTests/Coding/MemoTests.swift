@@ -67,4 +67,39 @@ final class MemoTests: XCTestCase {
         XCTAssertThrowsError(try project.addMemo("x", on: .project, author: " bad "))
         XCTAssertEqual(try project.memos(), [])
     }
+
+    /// Every memo has a stable, distinct uid (the hub's name for it), whichever way it was written, and the
+    /// unique index refuses a copied uid.
+    func testEveryMemoHasADistinctStableUID() throws {
+        let dir = TempDir()
+        let project = try CodingFixtures.small(in: dir)
+        try project.addMemo("First thought", on: .project, author: "alice")
+        try project.addMemo("Second thought", on: .group("FG1"))
+        try project.write { db in
+            try db.execute(sql: "INSERT INTO memos(target_kind, target_id, author, text, created_at, updated_at) VALUES ('project', NULL, NULL, 'x', 'now', 'now')")
+        }
+        let uids = try project.read { try String?.fetchAll($0, sql: "SELECT uid FROM memos ORDER BY id") }
+        XCTAssertEqual(uids.compactMap { $0 }.count, 3, "no memo without a uid")
+        XCTAssertEqual(Set(uids).count, 3)
+        XCTAssertTrue(uids[0]! < uids[1]!, "time-ordered when focuscode writes them")
+        for uid in uids {
+            XCTAssertNotNil(uid!.range(of: "^[0-9a-f]{8}-[0-9a-f]{4}-[47][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", options: .regularExpression), uid!)
+        }
+        XCTAssertThrowsError(try project.write { db in
+            try db.execute(sql: "UPDATE memos SET uid = ? WHERE id = (SELECT max(id) FROM memos)", arguments: [uids[0]])
+        })
+        let again = try project.read { try String?.fetchAll($0, sql: "SELECT uid FROM memos ORDER BY id") }
+        XCTAssertEqual(again, uids, "uids do not change on read")
+    }
+
+    /// In a coder's clone of a team hub, a memo without an author is the coder's; elsewhere it has none.
+    func testAMemoInACodersCloneIsTheCodersByDefault() throws {
+        let dir = TempDir()
+        let project = try CodingFixtures.small(in: dir)
+        try project.addMemo("Before the link", on: .project)
+        try project.setHubLink(HubLink(url: "postgresql://h/study", hubId: "x", role: "study_alice", coder: "alice", cursor: 0))
+        try project.addMemo("After the link", on: .project)
+        try project.addMemo("Someone else's", on: .project, author: "bob")
+        XCTAssertEqual(try project.memos().map(\.author), [nil, "alice", "bob"])
+    }
 }

@@ -46,4 +46,47 @@ final class HubSyncPlanTests: XCTestCase {
         XCTAssertNotEqual(row(.passage, "p1", "{}").hash, row(.passage, "p1", "{\"note\":\"x\"}").hash)
         XCTAssertEqual(row(.passage, "p1", "", deleted: true).hash, "deleted")
     }
+
+    /// Memos on every kind of target leave one project as rows and arrive in another as the same memos (by uid,
+    /// with author, text and times), and a removal travels as a tombstone with the author as its coder.
+    func testMemosOnEveryTargetTravelBetweenTwoProjectsUnchanged() async throws {
+        let dir = TempDir()
+        let a = try CodingFixtures.small(in: dir)
+        let pseudonym = try a.read { try String.fetchOne($0, sql: "SELECT pseudonym FROM participants ORDER BY id LIMIT 1") }!
+        try a.addMemo("On the project", on: .project)
+        try a.addMemo("On the group", on: .group("FG1"), author: "alice")
+        try a.addMemo("On a participant", on: .participant(pseudonym), author: "Alice")
+        try a.addMemo("On a turn", on: .excerpt("FG1-0002"), author: "bob")
+        try a.addMemo("On a code", on: .code("Policing/Training"))
+        let everything = Set(SyncKind.allCases)
+        let rows = try LocalRowStore(project: a, tracked: everything).currentRows(everything)
+        let memoRows = rows.filter { $0.kind == .memo }
+        XCTAssertEqual(memoRows.map(\.coder), [nil, "alice", "alice", "bob", nil], "a memo's coder is its author")
+        XCTAssertEqual(memoRows[3].excerpt, "FG1-0002")
+        XCTAssertEqual(memoRows.map(\.group), [nil, "FG1", nil, "FG1", nil])
+
+        let b = try Project.create(at: dir.path("b.sqlite"))
+        let storeB = LocalRowStore(project: b, tracked: everything)
+        let applied = try storeB.applyNow(rows, mode: .skipConflicts)
+        XCTAssertEqual(applied.written, rows.count)
+        let strip = { (m: MemoRecord) in "\(m.kind)|\(m.target ?? "-")|\(m.author ?? "-")|\(m.text)|\(m.createdAt)|\(m.updatedAt)" }
+        XCTAssertEqual(try b.memos().map(strip), try a.memos().map(strip))
+        XCTAssertEqual(try storeB.currentRows([.memo]), memoRows, "the same rows, uid and hash, on the other side")
+        let back = try await storeB.changes().rows
+        XCTAssertEqual(back, [], "nothing to send back")
+
+        // An edit is one changed row; a removal is a tombstone that keeps the author as its coder.
+        let turnMemo = try b.memos(on: .excerpt("FG1-0002"))[0]
+        try b.editMemo(turnMemo.id, text: "On a turn, edited")
+        var changed = try await storeB.changes().rows
+        XCTAssertEqual(changed.map(\.uid), [memoRows[3].uid])
+        XCTAssertEqual(changed.first?.deleted, false)
+        try storeB.recordSynced(changed)
+        try b.removeMemo(turnMemo.id)
+        changed = try await storeB.changes().rows
+        XCTAssertEqual(changed.map { "\($0.uid)|\($0.deleted)|\($0.coder ?? "-")" }, ["\(memoRows[3].uid)|true|bob"])
+        // Applied back to the first project, the tombstone removes the memo there.
+        _ = try LocalRowStore(project: a, tracked: everything).applyNow(changed, mode: .overwrite)
+        XCTAssertEqual(try a.memos().map(\.text), ["On the project", "On the group", "On a participant", "On a code"])
+    }
 }
