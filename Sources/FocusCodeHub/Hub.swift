@@ -189,12 +189,14 @@ public enum Hub {
         if FileManager.default.fileExists(atPath: path) { throw ProjectError.projectExists(path: path) }
         let hub = try await HubConnection.connect(address)
         do {
-            let info = try await info(hub)
+            let info = try await hub.untilDropped { try await Self.info(hub) }
             let project = try Project.create(at: path)
             do {
                 try project.setHubLink(HubLink(url: address.url, hubId: info.hubId, role: info.role, coder: info.identity.coder, cursor: 0))
                 let local = LocalRowStore(project: project, tracked: info.identity.tracked)
-                let report = try await HubSync.pull(from: PostgresRowStore(hub: hub, identity: info.identity), into: local, cursor: 0)
+                let report = try await hub.untilDropped {
+                    try await HubSync.pull(from: PostgresRowStore(hub: hub, identity: info.identity), into: local, cursor: 0)
+                }
                 await hub.close()
                 return report
             } catch {
@@ -216,7 +218,7 @@ public enum Hub {
 
     /// Connects for a linked project and checks it is this hub's and this role's.
     static func withLinkedHub<T: Sendable>(_ project: Project, address: HubAddress,
-                                           _ body: (HubConnection, Info, HubLink) async throws -> T) async throws -> T {
+                                           _ body: @escaping @Sendable (HubConnection, Info, HubLink) async throws -> T) async throws -> T {
         guard let link = try project.hubLink() else { throw HubError.notLinked(path: project.path) }
         return try await HubConnection.with(address) { hub in
             let info = try await info(hub)

@@ -105,19 +105,41 @@ public final class HubConnection: Sendable {
     }
 
     public func close() async {
-        try? await connection.close()
+        if !connection.isClosed { try? await connection.close() }
     }
 
     /// Runs `body` on this connection and closes it afterwards.
-    public static func with<T: Sendable>(_ address: HubAddress, _ body: (HubConnection) async throws -> T) async throws -> T {
+    public static func with<T: Sendable>(_ address: HubAddress, _ body: @escaping @Sendable (HubConnection) async throws -> T) async throws -> T {
         let hub = try await connect(address)
         do {
-            let value = try await body(hub)
+            let value = try await hub.untilDropped { try await body(hub) }
             await hub.close()
             return value
         } catch {
             await hub.close()
             throw map(error, address: address)
+        }
+    }
+
+    /// Runs `work`, but ends with "the server closed the connection" when the connection goes away under it (a server
+    /// restart or crash, a dropped network): PostgresNIO can leave a query waiting for ever on a closed connection.
+    /// The server rolls back whatever transaction was open, so the hub has all of the work or none of it.
+    func untilDropped<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        let once = ResumeOnce<T>()
+        let display = address.display
+        let eventLoop = connection.eventLoop
+        return try await withCheckedThrowingContinuation { continuation in
+            once.set(continuation)
+            let task = Task {
+                do { once.resume(.success(try await work())) } catch { once.resume(.failure(error)) }
+            }
+            connection.closeFuture.whenComplete { _ in
+                // A moment for the work to fail with PostgreSQL's own error first.
+                eventLoop.scheduleTask(in: .milliseconds(300)) {
+                    once.resume(.failure(HubError.unreachable(address: display, reason: "the server closed the connection")))
+                    task.cancel()
+                }
+            }
         }
     }
 
@@ -178,5 +200,36 @@ final class ManagedCounter: @unchecked Sendable {
         defer { lock.unlock() }
         value += 1
         return value
+    }
+}
+
+/// A continuation resumed by whichever comes first: the work's result or the connection's end.
+final class ResumeOnce<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<T, any Error>?
+    private var early: Result<T, any Error>?
+
+    func set(_ c: CheckedContinuation<T, any Error>) {
+        lock.lock()
+        if let early {
+            lock.unlock()
+            c.resume(with: early)
+            return
+        }
+        continuation = c
+        lock.unlock()
+    }
+
+    func resume(_ result: Result<T, any Error>) {
+        lock.lock()
+        guard let c = continuation else {
+            if early == nil { early = result }
+            lock.unlock()
+            return
+        }
+        continuation = nil
+        early = result   // anything later is ignored
+        lock.unlock()
+        c.resume(with: result)
     }
 }

@@ -81,6 +81,13 @@ public final class LocalPostgres: @unchecked Sendable {
         throw lastError!
     }
 
+    /// Restarts the server on the same port. `crash`: stops it the way a power cut or kill -9 would (`-m immediate`,
+    /// then crash recovery on start) instead of letting it finish what it is doing.
+    public func restart(crash: Bool = true) throws {
+        try tool("pg_ctl", ["-D", dataDir.path, "-l", root.appendingPathComponent("log").path, "-w", "-t", "60", "-m", crash ? "immediate" : "fast",
+                            "-o", "-p \(port) -k \(socketDir.path) -c listen_addresses=127.0.0.1", "restart"])
+    }
+
     /// Stops the server at once and removes its folder (safe to call twice).
     public func stop() {
         stopLock.lock()

@@ -27,7 +27,7 @@ public final class TestPostgres: @unchecked Sendable {
         if let started { return try started.get() }
         let result = Result {
             guard LocalPostgres.binaries != nil else {
-                throw TestPostgresError("PostgreSQL is not installed (no initdb); .ci/run installs it (apt-get install postgresql), or run .ci/postgres.sh")
+                throw TestPostgresError("\(LocalPostgres.installHint); .ci/run installs it, or run .ci/postgres.sh")
             }
             let server = try LocalPostgres.start(role: lead, password: leadPassword)
             runningForExit = server
@@ -37,6 +37,9 @@ public final class TestPostgres: @unchecked Sendable {
         started = result
         return try result.get()
     }
+
+    /// Restarts the cluster as a crash would (see `LocalPostgres.restart`).
+    public func restart() throws { try server.restart(crash: true) }
 
     /// A port nothing listens on now.
     public static func freePort() -> Int { LocalPostgres.freePort() }

@@ -460,6 +460,40 @@ final class HubCLITests: XCTestCase {
         XCTAssertEqual(try run(["hub", "push", "--project", "alice.sqlite"], env: env).stdout, "Nothing to push.\n")
     }
 
+    /// The server restarted the hard way (as after a crash) during a push: the hub has the whole push or none of it,
+    /// the push says it could not finish, and the next push completes it.
+    func testPushDuringAServerCrashRestartIsAllOrNothingAndCompletesOnTheNextPush() async throws {
+        let hub = try makeHub(coders: ["alice"])
+        let env = ["PGPASSWORD": hub.password("alice")]
+        var total = 0
+        var interrupted = 0
+        for round in 0..<3 {
+            try ProjectInspection.addPassages(6000, coder: "alice", in: path("alice.sqlite"))
+            let before = try serverCount(hub.database, "kind = 'passage'")
+            let (process, out, err) = try startProcess(["hub", "push", "--project", "alice.sqlite"], env: env)
+            try process.run()
+            try await Task.sleep(nanoseconds: UInt64(250 + round * 250) * 1_000_000)
+            try pg.restart()
+            let result = await finish(process, out, err, started: true)
+            process.waitUntilExit()
+            if result.status != 0 {
+                interrupted += 1
+                print("push cut off by the restart after \(250 + round * 250) ms: \(result.stderr)", terminator: "")
+                XCTAssertEqual(result.status, 74, result.stderr)
+                XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
+            }
+            let after = try serverCount(hub.database, "kind = 'passage'")
+            XCTAssertTrue(after == before || after == before + 6000, "all or nothing: \(before) → \(after)")
+            let again = try await runAsync(["hub", "push", "--project", "alice.sqlite"], env: env)
+            XCTAssertEqual(again.status, 0, again.stderr)
+            total += 6000
+            XCTAssertEqual(try serverCount(hub.database, "kind = 'passage'"), total)
+            XCTAssertEqual(try ProjectInspection.count("hub_rows WHERE kind = 'passage'", in: path("alice.sqlite")), total)
+        }
+        XCTAssertGreaterThan(interrupted, 0, "at least one push was cut off by the restart")
+        XCTAssertEqual(try run(["hub", "push", "--project", "alice.sqlite"], env: env).stdout, "Nothing to push.\n")
+    }
+
     // MARK: - Many at once
 
     func testFiveCodersPushingAndPullingInParallelLoops() async throws {
