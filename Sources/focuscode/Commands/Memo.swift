@@ -9,6 +9,9 @@ struct MemoTargetOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("A focus group, e.g. FG1.", valueName: "name")) var group: String?
     @Option(name: .long, help: ArgumentHelp("A participant by pseudonym, e.g. P3.", valueName: "pseudonym")) var participant: String?
 
+    /// Checked while parsing, so that the usage shown is the subcommand's.
+    func validate() throws { _ = try target(projectIfNone: false) }
+
     /// The target named, `.project` when `projectIfNone` and none is, `nil` when none is (every memo).
     func target(projectIfNone: Bool) throws -> MemoTarget? {
         let given: [MemoTarget] = [excerpt.map(MemoTarget.excerpt), code.map(MemoTarget.code),
