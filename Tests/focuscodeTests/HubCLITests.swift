@@ -344,6 +344,50 @@ final class HubCLITests: XCTestCase {
         }
     }
 
+    /// A merge in the supervisor's codebook travels as a merge: coders' passages follow the merged code (one passage
+    /// where a coder had both), and the supervisor's pull of passages still naming the merged code lands them on the survivor.
+    func testACodebookMergeOnTheHubMovesTheCodersPassagesToo() throws {
+        let hub = try makeHub(coders: ["alice", "bob"])
+        let lead = ["PGPASSWORD": TestPostgres.leadPassword]
+        let alice = ["PGPASSWORD": hub.password("alice")], bob = ["PGPASSWORD": hub.password("bob")]
+        for (ref, code) in [("FG1-0007", "Isolation"), ("FG1-0008", "Isolation"), ("FG1-0008", "Gender")] {
+            XCTAssertEqual(try run(["code", ref, "Offender profiles/\(code)", "--coder", "alice", "--project", "alice.sqlite"]).status, 0)
+        }
+        XCTAssertEqual(try run(["code", "FG1-0009", "Offender profiles/Isolation", "--coder", "bob", "--project", "bob.sqlite"]).status, 0)
+        XCTAssertEqual(try run(["hub", "push", "--project", "alice.sqlite"], env: alice).status, 0)
+        XCTAssertEqual(try run(["hub", "push", "--project", "bob.sqlite"], env: bob).status, 0)
+
+        let merged = try run(["codebook", "merge", "Offender profiles/Isolation", "--into", "Offender profiles/Gender", "--project", "lead.sqlite"])
+        XCTAssertEqual(merged.status, 0, merged.stderr)
+        XCTAssertEqual(try run(["hub", "push", "--project", "lead.sqlite"], env: lead).stdout, "Pushed 1 row.\n")
+        XCTAssertEqual(try serverCount(hub.database, "kind = 'code' AND deleted AND payload LIKE '%mergedInto%'"), 1)
+
+        // alice pulls: her Isolation passages are Gender passages now (FG1-0008 once), and her push sends just that.
+        let pulled = try run(["hub", "pull", "--project", "alice.sqlite"], env: alice)
+        XCTAssertEqual(pulled.status, 0, pulled.stderr)
+        let codes = "SELECT e.ref || ' ' || k.name FROM codings c JOIN excerpts e ON e.id = c.excerpt_id JOIN codes k ON k.id = c.code_id ORDER BY 1"
+        XCTAssertEqual(try ProjectInspection.strings(codes, in: path("alice.sqlite")), ["FG1-0007 Gender", "FG1-0008 Gender"])
+        XCTAssertEqual(try ProjectInspection.count("codes WHERE name = 'Isolation' AND parent_id = (SELECT id FROM codes WHERE name = 'Offender profiles')",
+                                                   in: path("alice.sqlite")), 0, "the merged code is gone, as in the supervisor's")
+        let pushed = try run(["hub", "push", "--project", "alice.sqlite"], env: alice)
+        XCTAssertEqual(pushed.stdout, "Pushed 2 rows.\n", pushed.stderr)   // one passage changed its code, one collapsed (a tombstone)
+        XCTAssertEqual(try run(["hub", "push", "--project", "alice.sqlite"], env: alice).stdout, "Nothing to push.\n")
+
+        // bob has not pulled: his passage still names Isolation on the hub. The supervisor's pull puts it on Gender.
+        XCTAssertEqual(try run(["hub", "unblind", "--coders", "alice,bob", "--project", "lead.sqlite"], env: lead).status, 0)
+        let leadPull = try run(["hub", "pull", "--project", "lead.sqlite"], env: lead)
+        XCTAssertEqual(leadPull.status, 0, leadPull.stderr)
+        let byCoder = "SELECT r.name || ' ' || e.ref || ' ' || k.name FROM codings c JOIN excerpts e ON e.id = c.excerpt_id JOIN codes k ON k.id = c.code_id JOIN coders r ON r.id = c.coder_id ORDER BY 1"
+        XCTAssertEqual(try ProjectInspection.strings(byCoder, in: path("lead.sqlite")), ["alice FG1-0007 Gender", "alice FG1-0008 Gender", "bob FG1-0009 Gender"])
+        // bob catches up and pushes his moved passage; the supervisor's next pull changes nothing it shows.
+        XCTAssertEqual(try run(["hub", "pull", "--project", "bob.sqlite"], env: bob).status, 0)
+        XCTAssertEqual(try run(["hub", "push", "--project", "bob.sqlite"], env: bob).stdout, "Pushed 1 row.\n")
+        XCTAssertEqual(try run(["hub", "pull", "--project", "lead.sqlite"], env: lead).status, 0)
+        XCTAssertEqual(try ProjectInspection.strings(byCoder, in: path("lead.sqlite")), ["alice FG1-0007 Gender", "alice FG1-0008 Gender", "bob FG1-0009 Gender"])
+        XCTAssertEqual(try serverCount(hub.database, "kind = 'passage' AND NOT deleted AND payload LIKE '%' || (SELECT uid FROM hub.rows WHERE kind = 'code' AND deleted LIMIT 1) || '%'"), 0,
+                       "no live passage names the merged code on the hub")
+    }
+
     /// A hub made by an older focuscode (schema 1: memos had no coder) is upgraded by the supervisor's next hub
     /// command, in place; a coder meanwhile gets one line saying so.
     func testAnOlderHubIsUpgradedByTheSupervisor() throws {

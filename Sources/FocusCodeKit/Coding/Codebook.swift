@@ -156,6 +156,9 @@ public struct CodeTree: Sendable {
     /// The code with this row id.
     public func code(rowId: Int64) -> Code? { indexByRow[rowId].map { codes[$0] } }
 
+    /// The code with this stable uid.
+    public func code(uid: String) -> Code? { codes.first { $0.uid == uid } }
+
     /// The code at this path (case-insensitive; spaces around `/` ignored), or `nil`.
     public func code(path: String) -> Code? {
         indexByPath[CodeTree.normalisePath(path).lowercased()].map { codes[$0] }

@@ -160,35 +160,46 @@ extension Project {
             if let clash = sourceChildren.first(where: { targetChildren.contains($0.name.lowercased()) }) {
                 throw CodebookError.mergeChildClash(source: source.path, target: target.path, child: clash.name)
             }
-            let args: StatementArguments = ["s": source.rowId, "t": target.rowId]
-            // A passage coded with both codes (same excerpt, coder and span, or both the whole turn) becomes one passage
-            // of the target, keeping the source's note when the target's had none; other passages move over as they are.
-            let samePassage = """
-                o.excerpt_id = codings.excerpt_id AND o.coder_id = codings.coder_id
-                AND o.span_start IS codings.span_start AND o.span_end IS codings.span_end
-                """
-            try db.execute(sql: """
-                UPDATE codings SET note = (SELECT o.note FROM codings o WHERE o.code_id = :s AND \(samePassage))
-                WHERE code_id = :t AND note IS NULL AND EXISTS (SELECT 1 FROM codings o WHERE o.code_id = :s AND \(samePassage))
-                """, arguments: args)
-            try db.execute(sql: """
-                DELETE FROM codings WHERE code_id = :s AND EXISTS (SELECT 1 FROM codings o WHERE o.code_id = :t AND \(samePassage))
-                """, arguments: args)
-            let collapsed = db.changesCount
-            try db.execute(sql: "UPDATE codings SET code_id = :t WHERE code_id = :s", arguments: args)
-            let moved = db.changesCount
-            var position = Self.nextPosition(tree, parent: target.rowId)
-            for child in sourceChildren {
-                try db.execute(sql: "UPDATE codes SET parent_id = ?, position = ? WHERE id = ?", arguments: [target.rowId, position, child.rowId])
-                position += 1
-            }
-            try db.execute(sql: "UPDATE memos SET target_id = :t WHERE target_kind = 'code' AND target_id = :s", arguments: args)
-            try db.execute(sql: "DELETE FROM codes WHERE id = ?", arguments: [source.rowId])
+            let (moved, collapsed) = try Self.mergeRows(db, source: source, into: target, tree: tree)
             try AuditLog.record(db, actor: actor, action: "code.merge", objectKind: "code", objectRef: source.uid,
                                 detail: "from=\(source.path) into=\(target.uid) moved=\(moved) collapsed=\(collapsed) children=\(sourceChildren.count)")
             return MergeSummary(moved: moved, collapsed: collapsed, childrenMoved: sourceChildren.count,
                                 survivor: try CodeTree.load(db).code(rowId: target.rowId)!)
         }
+    }
+
+    /// What a merge does to the rows (also when a merge made on the team hub arrives by pull): passages move to the
+    /// target (collapsing those coded with both), subcodes and memos move, the source is removed, and the merge is
+    /// remembered (`code_merges`) so that a passage still naming the source later finds the target.
+    static func mergeRows(_ db: Database, source: Code, into target: Code, tree: CodeTree) throws -> (moved: Int, collapsed: Int) {
+        let args: StatementArguments = ["s": source.rowId, "t": target.rowId]
+        let sourceChildren = tree.children(of: source.rowId)
+        // A passage coded with both codes (same excerpt, coder and span, or both the whole turn) becomes one passage
+        // of the target, keeping the source's note when the target's had none; other passages move over as they are.
+        let samePassage = """
+            o.excerpt_id = codings.excerpt_id AND o.coder_id = codings.coder_id
+            AND o.span_start IS codings.span_start AND o.span_end IS codings.span_end
+            """
+        try db.execute(sql: """
+            UPDATE codings SET note = (SELECT o.note FROM codings o WHERE o.code_id = :s AND \(samePassage))
+            WHERE code_id = :t AND note IS NULL AND EXISTS (SELECT 1 FROM codings o WHERE o.code_id = :s AND \(samePassage))
+            """, arguments: args)
+        try db.execute(sql: """
+            DELETE FROM codings WHERE code_id = :s AND EXISTS (SELECT 1 FROM codings o WHERE o.code_id = :t AND \(samePassage))
+            """, arguments: args)
+        let collapsed = db.changesCount
+        try db.execute(sql: "UPDATE codings SET code_id = :t WHERE code_id = :s", arguments: args)
+        let moved = db.changesCount
+        var position = nextPosition(tree, parent: target.rowId)
+        for child in sourceChildren {
+            try db.execute(sql: "UPDATE codes SET parent_id = ?, position = ? WHERE id = ?", arguments: [target.rowId, position, child.rowId])
+            position += 1
+        }
+        try db.execute(sql: "UPDATE memos SET target_id = :t WHERE target_kind = 'code' AND target_id = :s", arguments: args)
+        try db.execute(sql: "DELETE FROM codes WHERE id = ?", arguments: [source.rowId])
+        try db.execute(sql: "INSERT OR REPLACE INTO code_merges(source_uid, target_uid, merged_at) VALUES (?, ?, ?)",
+                       arguments: [source.uid, target.uid, Clock.nowString()])
+        return (moved, collapsed)
     }
 
     /// Retires a code (hidden from new coding, with its subcodes; codings kept), or restores it.

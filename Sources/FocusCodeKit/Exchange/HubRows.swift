@@ -18,6 +18,8 @@ struct HubCode: Codable {
 }
 struct HubPassage: Codable { var excerpt: String; var code: String; var spanStart: Int?; var spanEnd: Int?; var note: String?; var createdAt: String }
 struct HubReview: Codable { var excerpt: String; var reviewedAt: String }
+/// A code's tombstone when the code was merged into another: coders' passages follow it there.
+struct HubCodeMerge: Codable { var mergedInto: String }
 /// A memo names its target by stable key: a group name, a pseudonym, an excerpt ref or a code uid (none for the project).
 struct HubMemo: Codable {
     var targetKind: String; var target: String?; var author: String?; var text: String; var createdAt: String; var updatedAt: String
@@ -227,10 +229,12 @@ public struct LocalRowStore: SyncRowStore {
                 out.append(row)
             }
             // A deletion is sent as the row's coder had it (a coder may delete only their own rows on the hub).
+            let merges = try Self.codeMerges(db)
             for (key, last) in synced where !present.contains(key) && last.hash != "deleted" {
                 let coder = last.coder ?? (key.kind == .review ? key.uid.split(separator: "/").last.map(String.init) : nil)
-                out.append(SyncRow(kind: key.kind, uid: key.uid, coder: coder, excerpt: nil, group: nil, payload: "", deleted: true, base: last.version,
-                                   baseHash: last.hash))
+                let payload = key.kind == .code ? merges[key.uid].map { HubJSON.encode(HubCodeMerge(mergedInto: $0)) } ?? "" : ""
+                out.append(SyncRow(kind: key.kind, uid: key.uid, coder: coder, excerpt: nil, group: nil, payload: payload, deleted: true,
+                                   base: last.version, baseHash: last.hash))
             }
             return out
         }
@@ -291,6 +295,24 @@ public struct LocalRowStore: SyncRowStore {
             """, arguments: [row.kind.rawValue, row.uid, version, row.hash, row.coder])
     }
 
+    /// Which code each merged-away code went into (`code_merges`).
+    static func codeMerges(_ db: Database) throws -> [String: String] {
+        Dictionary(try Row.fetchAll(db, sql: "SELECT source_uid, target_uid FROM code_merges").map { ($0["source_uid"] as String, $0["target_uid"] as String) },
+                   uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The code a passage names, or the code it was merged into (following merges of merges) when it is gone here;
+    /// `redirected` says which.
+    static func passageCode(_ db: Database, _ uid: String, cache: IdCache) throws -> (id: Int64, redirected: Bool) {
+        var current = uid
+        for hop in 0..<32 {
+            if let id = try cache.optionalId(db, "codes", "SELECT id FROM codes WHERE uid = ?", current) { return (id, hop > 0) }
+            guard let next = try String.fetchOne(db, sql: "SELECT target_uid FROM code_merges WHERE source_uid = ?", arguments: [current]) else { break }
+            current = next
+        }
+        throw HubError.server(address: "hub", message: "a row names the code \(uid), which is not in this project")
+    }
+
     static func id(_ db: Database, _ sql: String, _ key: String, _ what: String) throws -> Int64 {
         guard let id = try Int64.fetchOne(db.cachedStatement(sql: sql), arguments: [key]) else {
             throw HubError.server(address: "hub", message: "a row names the \(what) \(key), which is not in this project")
@@ -304,6 +326,12 @@ public struct LocalRowStore: SyncRowStore {
         func id(_ db: Database, _ table: String, _ sql: String, _ key: String, _ what: String) throws -> Int64 {
             if let id = ids[table]?[key] { return id }
             let id = try LocalRowStore.id(db, sql, key, what)
+            ids[table, default: [:]][key] = id
+            return id
+        }
+        func optionalId(_ db: Database, _ table: String, _ sql: String, _ key: String) throws -> Int64? {
+            if let id = ids[table]?[key] { return id }
+            guard let id = try Int64.fetchOne(db.cachedStatement(sql: sql), arguments: [key]) else { return nil }
             ids[table, default: [:]][key] = id
             return id
         }
@@ -329,7 +357,16 @@ public struct LocalRowStore: SyncRowStore {
                 try db.execute(sql: "UPDATE excerpts SET participant_id = NULL WHERE participant_id = (SELECT id FROM participants WHERE pseudonym = ?)", arguments: [row.uid])
                 try db.execute(sql: "DELETE FROM participants WHERE pseudonym = ?", arguments: [row.uid])
             case .excerpt: try db.execute(sql: "DELETE FROM excerpts WHERE ref = ?", arguments: [row.uid])
-            case .code: try db.execute(sql: "UPDATE codes SET retired = 1 WHERE uid = ?", arguments: [row.uid])
+            case .code:
+                let tree = try CodeTree.load(db)
+                if let into = (try? JSONDecoder().decode(HubCodeMerge.self, from: Data(row.payload.utf8)))?.mergedInto,
+                   let source = tree.code(uid: row.uid), let target = tree.code(uid: into) {
+                    // Merged on the hub: this project's passages follow it (and are pushed again with the new code).
+                    _ = try Project.mergeRows(db, source: source, into: target, tree: tree)
+                    cache.ids["codes"] = nil
+                } else {
+                    try db.execute(sql: "UPDATE codes SET retired = 1 WHERE uid = ?", arguments: [row.uid])
+                }
             case .passage: try db.execute(sql: "DELETE FROM codings WHERE uid = ?", arguments: [row.uid])
             case .memo: try db.execute(sql: "DELETE FROM memos WHERE uid = ?", arguments: [row.uid])
             case .review:
@@ -400,9 +437,14 @@ public struct LocalRowStore: SyncRowStore {
         case .passage:
             let p = try HubJSON.decode(HubPassage.self, row)
             let excerpt = try cache.id(db, "excerpts", "SELECT id FROM excerpts WHERE ref = ?", p.excerpt, "excerpt")
-            let code = try cache.id(db, "codes", "SELECT id FROM codes WHERE uid = ?", p.code, "code")
+            let (code, redirected) = try passageCode(db, p.code, cache: cache)
             guard let coderName = row.coder else { return }
             let coder = try cache.coder(db, coderName)
+            if redirected, try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM codings WHERE excerpt_id = ? AND code_id = ? AND coder_id = ? AND span_start IS ? AND span_end IS ? AND uid <> ?)
+                """, arguments: [excerpt, code, coder, p.spanStart, p.spanEnd, row.uid]) == true {
+                return   // the merge made it one passage with another here
+            }
             if let existing = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM codings WHERE uid = ?"), arguments: [row.uid]) {
                 try db.cachedStatement(sql: """
                     UPDATE codings SET excerpt_id = ?, code_id = ?, coder_id = ?, span_start = ?, span_end = ?, note = ?, created_at = ? WHERE id = ?

@@ -10,7 +10,7 @@ enum Migrations {
         migrator.registerMigration("v2-passages", migrate: v2)
         migrator.registerMigration("v3-suggestions", migrate: v3Suggestions)
         migrator.registerMigration("v4-hub", migrate: v4Hub)
-        migrator.registerMigration("v5-hub-memos", migrate: v5HubMemos)
+        migrator.registerMigration("v5-hub", migrate: v5Hub)
         return migrator
     }
 
@@ -281,8 +281,9 @@ enum Migrations {
     /// Memos travel through the team hub: each memo gets a stable `uid` (existing memos in row order, time-ordered
     /// like passages; a memo inserted without one, e.g. from SQLite's own shell, gets a random one from a trigger),
     /// and `hub_rows` remembers whose row each synced row was (`coder`), so that a deletion is sent as that coder's.
-    /// Only adds columns, an index and a trigger: every existing row keeps its content.
-    static func v5HubMemos(_ db: Database) throws {
+    /// `code_merges` remembers which code was merged into which, so that a merge travels through the hub as a merge.
+    /// Only adds columns, a table, an index and a trigger: every existing row keeps its content.
+    static func v5Hub(_ db: Database) throws {
         try db.execute(sql: """
             ALTER TABLE memos ADD COLUMN uid TEXT;
             UPDATE memos SET uid = focuscode_uid();
@@ -296,6 +297,12 @@ enum Migrations {
               (SELECT value FROM hub_link WHERE key = 'coder'))
             WHERE kind = 'passage';
             UPDATE hub_rows SET coder = substr(uid, instr(uid, '/') + 1) WHERE kind = 'review';
+
+            CREATE TABLE code_merges (
+              source_uid TEXT PRIMARY KEY NOT NULL,
+              target_uid TEXT NOT NULL,
+              merged_at  TEXT NOT NULL
+            ) WITHOUT ROWID;
             """)
     }
 }

@@ -26,7 +26,7 @@ final class MigrationTests: XCTestCase {
 
         let project = try Project.open(at: copy)
         try project.read { db in
-            XCTAssertEqual(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid"), ["v1-initial-schema", "v2-passages", "v3-suggestions", "v4-hub", "v5-hub-memos"])
+            XCTAssertEqual(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid"), ["v1-initial-schema", "v2-passages", "v3-suggestions", "v4-hub", "v5-hub"])
             let newRows = try Row.fetchAll(db, sql: """
                 SELECT e.ref, k.uid AS code, r.name AS coder, c.span_start, c.span_end, c.note FROM codings c
                 JOIN excerpts e ON e.id = c.excerpt_id JOIN codes k ON k.id = c.code_id JOIN coders r ON r.id = c.coder_id
@@ -68,8 +68,8 @@ final class MigrationTests: XCTestCase {
         let queue = try DatabaseQueue(path: path)
         try queue.write { db in
             try db.execute(sql: """
-                DROP TRIGGER memos_uid_default; DROP INDEX memos_uid; ALTER TABLE memos DROP COLUMN uid; ALTER TABLE hub_rows DROP COLUMN coder;
-                DELETE FROM grdb_migrations WHERE identifier = 'v5-hub-memos';
+                DROP TRIGGER memos_uid_default; DROP INDEX memos_uid; ALTER TABLE memos DROP COLUMN uid; ALTER TABLE hub_rows DROP COLUMN coder; DROP TABLE code_merges;
+                DELETE FROM grdb_migrations WHERE identifier = 'v5-hub';
                 INSERT INTO hub_link(key, value) VALUES ('url', 'postgresql://h/s'), ('hub_id', 'x'), ('role', 's_alice'), ('coder', 'alice'), ('cursor', '9');
                 INSERT INTO hub_rows(kind, uid, version, hash) VALUES ('passage', '\(passage)', 3, 'h1'), ('passage', 'gone', 4, 'h2'),
                   ('review', 'FG1-0002/alice', 5, 'h3'), ('code', 'c1', 1, 'h4');

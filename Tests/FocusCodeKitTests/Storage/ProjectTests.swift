@@ -13,7 +13,7 @@ final class ProjectTests: XCTestCase {
             XCTAssertEqual(try String.fetchOne(db, sql: "PRAGMA journal_mode"), "wal")
             XCTAssertEqual(try Int.fetchOne(db, sql: "PRAGMA foreign_keys"), 1)
         }
-        XCTAssertEqual(try project.appliedMigrations(), ["v1-initial-schema", "v2-passages", "v3-suggestions", "v4-hub", "v5-hub-memos"])
+        XCTAssertEqual(try project.appliedMigrations(), ["v1-initial-schema", "v2-passages", "v3-suggestions", "v4-hub", "v5-hub"])
         XCTAssertEqual(try project.count("audit_log"), 1)
         // The WAL and shared-memory files take the main file's owner-only mode.
         for suffix in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: project.path + suffix) {
