@@ -151,7 +151,8 @@ final class CLITests: XCTestCase {
         // Another process holds the write lock for 3 seconds (the sqlite3 shell, as a stand-in for a second focuscode).
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        holder.arguments = [path, "BEGIN IMMEDIATE; INSERT INTO audit_log(at, action) VALUES ('x', 'hold'); SELECT 1 FROM (WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 40000000) SELECT count(*) FROM c); COMMIT;"]
+        // `.timeout`: the holder waits for the lock rather than failing when a probe below happens to hold it first.
+        holder.arguments = [path, ".timeout 10000", "BEGIN IMMEDIATE; INSERT INTO audit_log(at, action) VALUES ('x', 'hold'); SELECT 1 FROM (WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 40000000) SELECT count(*) FROM c); COMMIT;"]
         holder.standardOutput = FileHandle.nullDevice
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3") else { throw XCTSkip("sqlite3 shell not installed") }
         try holder.run()
@@ -168,6 +169,7 @@ final class CLITests: XCTestCase {
             if probe.terminationStatus != 0 { break }
             usleep(20_000)
         }
+        XCTAssertTrue(holder.isRunning, "the holder has the write lock")
         let impatient = try run(["import", file, "--group", "FG1"], env: ["FOCUSCODE_BUSY_TIMEOUT": "0.2"])
         XCTAssertEqual(impatient.status, 74, impatient.stderr)
         XCTAssertTrue(impatient.stderr.contains("is busy: another focuscode process is writing to it"), impatient.stderr)
