@@ -55,6 +55,34 @@ public enum CodingsCSV {
 /// SQLite copies a text bound with this destructor.
 private let sqliteTransient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
+/// A passage read from a codings CSV, checked, waiting for its batch.
+private struct PendingCoding {
+    var excerpt: Int64, code: Int64, coder: Int64
+    var span: Span?
+    var note: String?
+}
+
+/// `INSERT … VALUES (row), (row), …` for a given number of rows: one prepared statement per row count used (a whole
+/// batch, and the shorter last one).
+private final class MultiRowInsert {
+    private let db: Database
+    private let head: String, row: String
+    private var statements: [Int: Statement] = [:]
+
+    init(_ db: Database, _ head: String, row: String) {
+        self.db = db
+        self.head = head
+        self.row = row
+    }
+
+    func handle(rows count: Int) throws -> SQLiteStatement {
+        if let statement = statements[count] { return statement.sqliteStatement }
+        let statement = try db.makeStatement(sql: head + Array(repeating: row, count: count).joined(separator: ", "))
+        statements[count] = statement
+        return statement.sqliteStatement
+    }
+}
+
 extension Project {
     /// Spaces and tabs around a field are not part of an excerpt ID, coder or code; a leading `'`
     /// that an export added to neutralise a formula is dropped (`CSV.restored`).
@@ -116,7 +144,7 @@ extension Project {
             problemCount += 1
             if problems.count < options.maxProblems { problems.append("\(fileName):\(line): \(text)") }
         }
-        let result: CodingsImportSummary = try write { db in
+        let result: CodingsImportSummary = try write(statementJournalInMemory: true) { db in
             let tree = try CodeTree.load(db)
             // Lookups loaded once: excerpt refs (the big one), code paths, coders.
             var excerpts: [String: Int64] = [:]
@@ -126,31 +154,81 @@ extension Project {
             var codeCache: [String: Code?] = [:]
             var coderCache: [String: Result<Int64, CodingError>] = [:]
             let now = Clock.nowString()
-            let insertCoding = try db.makeStatement(sql: """
-                INSERT OR IGNORE INTO codings(excerpt_id, code_id, coder_id, span_start, span_end, note, created_at, uid)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            // A row for a passage the coder has already (same span, or the whole turn) only updates its note.
+            // Rows are inserted `batchSize` at a time by one multi-row INSERT, so that SQLite starts a statement and
+            // opens its cursors (the table, four indexes, three foreign keys) once per batch instead of once per row.
+            // Each such statement keeps an undo journal of the pages it changed, kept in memory
+            // (`statementJournalInMemory`): a 3,000,000-row import is then as fast as before codings had uids
+            // (Docs/benchmarks.md).
+            let stamp = "'" + now.replacingOccurrences(of: "'", with: "''") + "'"
+            let codingInserts = MultiRowInsert(db, "INSERT OR IGNORE INTO codings(excerpt_id, code_id, coder_id, span_start, span_end, note, uid, created_at) VALUES ",
+                                               row: "(?, ?, ?, ?, ?, ?, ?, \(stamp))")
+            let reviewInserts = MultiRowInsert(db, "INSERT OR IGNORE INTO reviews(excerpt_id, coder_id, reviewed_at) VALUES ", row: "(?, ?, \(stamp))")
+            // A row for a passage the coder has already (same span, or the whole turn) only updates its note. Run for
+            // every row with a note after its batch: a row that the batch inserted has that note already and is unchanged.
             let updateCoding = try db.makeStatement(sql: """
                 UPDATE codings SET note = ?1
                 WHERE excerpt_id = ?2 AND code_id = ?3 AND coder_id = ?4 AND span_start IS ?5 AND span_end IS ?6 AND note IS NOT ?1
                 """)
-            let insertReview = try db.makeStatement(sql: "INSERT OR IGNORE INTO reviews(excerpt_id, coder_id, reviewed_at) VALUES (?, ?, ?)")
             let textLength = try db.makeStatement(sql: "SELECT length(text) FROM excerpts WHERE id = ?")
 
-            // Bindings survive sqlite3_reset, so the time stamps are bound once.
             let connection = db.sqliteConnection
-            let codingHandle = insertCoding.sqliteStatement, reviewHandle = insertReview.sqliteStatement
-            sqlite3_bind_text(codingHandle, 7, now, -1, sqliteTransient)
-            let uidBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 36)
+            let batchSize = 1000
+            var codings: [PendingCoding] = [], reviews: [(excerpt: Int64, coder: Int64)] = []
+            codings.reserveCapacity(batchSize)
+            reviews.reserveCapacity(batchSize)
+            // The time-ordered IDs of one batch (36 bytes each), bound without copying.
+            let uidBuffer = UnsafeMutablePointer<UInt8>.allocate(capacity: 36 * batchSize)
             defer { uidBuffer.deallocate() }
-            sqlite3_bind_text(reviewHandle, 3, now, -1, sqliteTransient)
             func step(_ handle: SQLiteStatement) throws {
                 let code = sqlite3_step(handle)
                 sqlite3_reset(handle)
                 if code != SQLITE_DONE {
                     throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)))
                 }
+            }
+            func flushCodings() throws {
+                guard !codings.isEmpty else { return }
+                let handle = try codingInserts.handle(rows: codings.count)
+                for (i, c) in codings.enumerated() {
+                    let p = Int32(i * 7)
+                    sqlite3_bind_int64(handle, p + 1, c.excerpt)
+                    sqlite3_bind_int64(handle, p + 2, c.code)
+                    sqlite3_bind_int64(handle, p + 3, c.coder)
+                    if let span = c.span {
+                        sqlite3_bind_int64(handle, p + 4, Int64(span.start))
+                        sqlite3_bind_int64(handle, p + 5, Int64(span.end))
+                    } else {
+                        sqlite3_bind_null(handle, p + 4)
+                        sqlite3_bind_null(handle, p + 5)
+                    }
+                    if let note = c.note { sqlite3_bind_text(handle, p + 6, note, -1, sqliteTransient) } else { sqlite3_bind_null(handle, p + 6) }
+                    // A time-ordered ID, so that the insert appends to the uid index (see `OrderedUID`).
+                    let uid = uidBuffer + 36 * i
+                    OrderedUID.write(into: uid)
+                    sqlite3_bind_text(handle, p + 7, UnsafeRawPointer(uid).assumingMemoryBound(to: CChar.self), 36, nil)
+                }
+                try step(handle)
+                let added = Int(sqlite3_changes(connection))
+                summary.codingsAdded += added
+                summary.codingsExisting += codings.count - added
+                for c in codings {
+                    guard let note = c.note else { continue }
+                    updateCoding.setUncheckedArguments([note, c.excerpt, c.code, c.coder, c.span?.start, c.span?.end])
+                    try updateCoding.execute()
+                    summary.codingsUpdated += db.changesCount
+                }
+                codings.removeAll(keepingCapacity: true)
+            }
+            func flushReviews() throws {
+                guard !reviews.isEmpty else { return }
+                let handle = try reviewInserts.handle(rows: reviews.count)
+                for (i, r) in reviews.enumerated() {
+                    sqlite3_bind_int64(handle, Int32(2 * i + 1), r.excerpt)
+                    sqlite3_bind_int64(handle, Int32(2 * i + 2), r.coder)
+                }
+                try step(handle)
+                summary.reviewsAdded += Int(sqlite3_changes(connection))
+                reviews.removeAll(keepingCapacity: true)
             }
             var columnIndex: [String: Int] = [:]
             var width = 0
@@ -270,39 +348,16 @@ extension Project {
                     }
                     if bad { return }
                     if lastReview.map({ $0 != (excerptId, coderId) }) ?? true {
-                        sqlite3_bind_int64(reviewHandle, 1, excerptId)
-                        sqlite3_bind_int64(reviewHandle, 2, coderId)
-                        try step(reviewHandle)
-                        summary.reviewsAdded += Int(sqlite3_changes(connection))
+                        reviews.append((excerptId, coderId))
+                        if reviews.count == batchSize { try flushReviews() }
                         lastReview = (excerptId, coderId)
                     }
                     guard let code else { return }
-                    sqlite3_bind_int64(codingHandle, 1, excerptId)
-                    sqlite3_bind_int64(codingHandle, 2, code.rowId)
-                    sqlite3_bind_int64(codingHandle, 3, coderId)
-                    if let span {
-                        sqlite3_bind_int64(codingHandle, 4, Int64(span.start))
-                        sqlite3_bind_int64(codingHandle, 5, Int64(span.end))
-                    } else {
-                        sqlite3_bind_null(codingHandle, 4)
-                        sqlite3_bind_null(codingHandle, 5)
-                    }
-                    if let note { sqlite3_bind_text(codingHandle, 6, note, -1, sqliteTransient) } else { sqlite3_bind_null(codingHandle, 6) }
-                    // A time-ordered ID, so that the insert appends to the uid index (see `OrderedUID`).
-                    OrderedUID.write(into: uidBuffer)
-                    sqlite3_bind_text(codingHandle, 8, UnsafeRawPointer(uidBuffer).assumingMemoryBound(to: CChar.self), 36, sqliteTransient)
-                    try step(codingHandle)
-                    if sqlite3_changes(connection) > 0 {
-                        summary.codingsAdded += 1
-                    } else {
-                        summary.codingsExisting += 1
-                        if let note {
-                            updateCoding.setUncheckedArguments([note, excerptId, code.rowId, coderId, span?.start, span?.end])
-                            try updateCoding.execute()
-                            summary.codingsUpdated += db.changesCount
-                        }
-                    }
+                    codings.append(PendingCoding(excerpt: excerptId, code: code.rowId, coder: coderId, span: span, note: note))
+                    if codings.count == batchSize { try flushCodings() }
                 }
+                try flushCodings()
+                try flushReviews()
             } catch let error as CSVError {
                 throw ProjectError.badRow(file: fileName, line: error.line, problem: error.problem)
             }

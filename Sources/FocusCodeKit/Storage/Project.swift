@@ -116,9 +116,24 @@ public final class Project: Sendable {
     }
 
     /// Runs `body` in one write transaction; a busy database becomes a clear `ProjectError.busy`.
-    public func write<T>(_ body: (Database) throws -> T) throws -> T {
+    ///
+    /// `statementJournalInMemory` is for bulk imports whose statements insert many rows each: SQLite keeps an undo
+    /// journal for each such statement, which is a temporary file unless temporary storage is in memory when the
+    /// transaction begins. Each statement's journal is small (the pages that one statement changed), so keeping it in
+    /// memory is cheap; it saves millions of writes to a file that is deleted at the end.
+    public func write<T>(statementJournalInMemory: Bool = false, _ body: (Database) throws -> T) throws -> T {
         do {
-            return try dbQueue.write(body)
+            guard statementJournalInMemory else { return try dbQueue.write(body) }
+            return try dbQueue.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA temp_store = MEMORY")
+                defer { try? db.execute(sql: "PRAGMA temp_store = DEFAULT") }
+                var result: T?
+                try db.inTransaction {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
             throw ProjectError.busy(path: path)
         }

@@ -139,4 +139,47 @@ final class CodingsCSVTests: XCTestCase {
             XCTAssertEqual(ours, fixture.map(String.init), coder)
         }
     }
+
+    /// Rows go to SQLite 1,000 at a time: a passage repeated within a batch and across a batch boundary is added once,
+    /// counted as already present, and keeps the note of its last row; coders created mid-batch are used at once.
+    func testImportAcrossBatchBoundariesCountsAndUpdatesEachRow() throws {
+        let dir = TempDir()
+        let project = try CodingFixtures.small(in: dir)
+        let codes = ["Policing", "Policing/Training", "Policing/Workload", "Covid", "Covid/Phones"]
+        var rows: [String] = []
+        for c in 0..<110 {
+            for e in 2...5 {
+                for code in codes { rows.append("FG1-000\(e),coder_\(String(format: "%03d", c)),\(code),") }
+            }
+        }
+        XCTAssertEqual(rows.count, 2200)
+        rows[0] = "FG1-0002,coder_000,Policing,first"
+        rows.insert("FG1-0002,coder_000,Policing,second", at: 500)  // same batch as the first
+        rows.insert("FG1-0002,coder_000,Policing,third", at: 1000)  // the first row of the second batch
+        let csv = "excerpt,coder,code,note\n" + rows.joined(separator: "\n") + "\n"
+        let s = try project.importCodings(csv: csv, fileName: "many.csv")
+        XCTAssertEqual(s.rows, 2202)
+        XCTAssertEqual(s.codingsAdded, 2200)
+        XCTAssertEqual(s.codingsExisting, 2)
+        XCTAssertEqual(s.codingsUpdated, 2)
+        XCTAssertEqual(s.reviewsAdded, 110 * 4)
+        XCTAssertEqual(s.codersCreated.count, 110)
+        XCTAssertEqual(s.codersCreated.last, "coder_109")
+        XCTAssertEqual(try project.count("codings"), 2200)
+        XCTAssertEqual(try project.count("reviews"), 440)
+        XCTAssertEqual(try project.codings(CodingFilter(coder: "coder_000", excerpt: "FG1-0002")).first { $0.code == "Policing" }?.note, "third")
+        XCTAssertEqual(try CodingFixtures.scalar(project, "SELECT count(*) FROM codings WHERE note IS NOT NULL"), 1)
+        // Every coding has its own uid, and uids grow with the order of insertion.
+        XCTAssertEqual(try CodingFixtures.scalar(project, "SELECT count(DISTINCT uid) FROM codings"), 2200)
+        XCTAssertEqual(try CodingFixtures.scalar(project, """
+            SELECT count(*) FROM codings a JOIN codings b ON b.id = (SELECT min(id) FROM codings WHERE id > a.id) WHERE b.uid <= a.uid
+            """), 0)
+        // Again: nothing added; each of the three noted rows sets its note in turn.
+        let again = try project.importCodings(csv: csv, fileName: "many.csv")
+        XCTAssertEqual(again.codingsAdded, 0)
+        XCTAssertEqual(again.codingsExisting, 2202)
+        XCTAssertEqual(again.codingsUpdated, 3)
+        XCTAssertEqual(again.reviewsAdded, 0)
+        XCTAssertEqual(try project.count("codings"), 2200)
+    }
 }
