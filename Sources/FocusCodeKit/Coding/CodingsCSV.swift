@@ -41,6 +41,9 @@ public struct CodingsImportSummary: Sendable, Equatable {
 /// The long-form codings CSV: `excerpt,coder,code[,note,span_start,span_end]`, one row per passage (no span: the whole
 /// turn); an empty code means reviewed, none applied.
 public enum CodingsCSV {
+    /// Rows per multi-row INSERT during `codings import` (7 bound values each: well under SQLite's 32,766).
+    static let importBatchSize = 1000
+
     public static let columns = ["excerpt", "coder", "code", "note", "span_start", "span_end"]
 
     /// The CSV header line.
@@ -172,7 +175,7 @@ extension Project {
             let textLength = try db.makeStatement(sql: "SELECT length(text) FROM excerpts WHERE id = ?")
 
             let connection = db.sqliteConnection
-            let batchSize = 1000
+            let batchSize = CodingsCSV.importBatchSize
             var codings: [PendingCoding] = [], reviews: [(excerpt: Int64, coder: Int64)] = []
             codings.reserveCapacity(batchSize)
             reviews.reserveCapacity(batchSize)

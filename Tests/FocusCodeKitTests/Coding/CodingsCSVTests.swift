@@ -140,7 +140,7 @@ final class CodingsCSVTests: XCTestCase {
         }
     }
 
-    /// Rows go to SQLite 1,000 at a time: a passage repeated within a batch and across a batch boundary is added once,
+    /// Rows go to SQLite `CodingsCSV.importBatchSize` (1,000) at a time: a passage repeated within a batch and across a batch boundary is added once,
     /// counted as already present, and keeps the note of its last row; coders created mid-batch are used at once.
     func testImportAcrossBatchBoundariesCountsAndUpdatesEachRow() throws {
         let dir = TempDir()
@@ -153,9 +153,11 @@ final class CodingsCSVTests: XCTestCase {
             }
         }
         XCTAssertEqual(rows.count, 2200)
+        let batch = CodingsCSV.importBatchSize
+        XCTAssertGreaterThan(rows.count, 2 * batch, "the file must span at least three batches")
         rows[0] = "FG1-0002,coder_000,Policing,first"
-        rows.insert("FG1-0002,coder_000,Policing,second", at: 500)  // same batch as the first
-        rows.insert("FG1-0002,coder_000,Policing,third", at: 1000)  // the first row of the second batch
+        rows.insert("FG1-0002,coder_000,Policing,second", at: batch / 2)  // same batch as the first
+        rows.insert("FG1-0002,coder_000,Policing,third", at: batch)  // the first row of the second batch
         let csv = "excerpt,coder,code,note\n" + rows.joined(separator: "\n") + "\n"
         let s = try project.importCodings(csv: csv, fileName: "many.csv")
         XCTAssertEqual(s.rows, 2202)
@@ -181,5 +183,28 @@ final class CodingsCSVTests: XCTestCase {
         XCTAssertEqual(again.codingsUpdated, 3)
         XCTAssertEqual(again.reviewsAdded, 0)
         XCTAssertEqual(try project.count("codings"), 2200)
+    }
+
+    /// A bad row after whole batches have gone to SQLite still leaves nothing behind: the batches are rolled back.
+    func testBadRowAfterFlushedBatchesWritesNothing() throws {
+        let dir = TempDir()
+        let project = try CodingFixtures.small(in: dir)
+        var rows = ["excerpt,coder,code"]
+        for c in 0..<110 {
+            for e in 2...5 {
+                for code in ["Policing", "Policing/Training", "Covid", "Covid/Phones"] { rows.append("FG1-000\(e),coder_\(c),\(code)") }
+            }
+        }
+        XCTAssertEqual(rows.count - 1, 1760)
+        XCTAssertGreaterThan(rows.count - 1, CodingsCSV.importBatchSize, "at least one whole batch is inserted before the bad row")
+        rows.append("FG1-0002,coder_0,No such code")
+        XCTAssertThrowsError(try project.importCodings(csv: rows.joined(separator: "\n") + "\n", fileName: "late.csv")) { error in
+            guard case .invalidRows(let file, let problems, let total)? = error as? CodingError else { return XCTFail("\(error)") }
+            XCTAssertEqual(file, "late.csv")
+            XCTAssertEqual(total, 1)
+            XCTAssertEqual(problems, ["late.csv:1762: unknown code 'No such code' ('focuscode codebook' lists the paths)"])
+        }
+        for table in ["codings", "reviews", "coders"] { XCTAssertEqual(try project.count(table), 0, table) }
+        XCTAssertEqual(try CodingFixtures.scalar(project, "SELECT count(*) FROM audit_log WHERE action = 'codings.import'"), 0)
     }
 }
