@@ -62,14 +62,21 @@ final class InteractiveCodingTests: XCTestCase {
 
     func screen(_ target: String) throws -> String { try tmux(["capture-pane", "-p", "-t", target]) }
 
-    /// Waits until the screen shows `text` (up to 15 s) and returns it.
+    /// Waits until the screen shows `text` (up to 15 s) and has stopped changing, and returns it. The program writes
+    /// a frame in one go, but tmux may take it in in pieces: a capture taken between two pieces shows the top of the
+    /// new frame over the bottom of the old one. A screen that shows the text and is the same 50 ms later is whole.
     @discardableResult
     func waitFor(_ text: String, in target: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
         let deadline = Date().addingTimeInterval(15)
         var last = ""
         while Date() < deadline {
             last = try screen(target)
-            if last.contains(text) { return last }
+            if last.contains(text) {
+                usleep(50_000)
+                let again = try screen(target)
+                if again == last { return last }
+                continue
+            }
             usleep(100_000)
         }
         XCTFail("the screen never showed \"\(text)\"; it shows:\n\(last)", file: file, line: line)
@@ -86,7 +93,8 @@ final class InteractiveCodingTests: XCTestCase {
         let moderatorTurns = try h.run(["excerpts", "--group", "FG1", "--speaker", "Moderator", "--format", "csv"]).stdout.split(separator: "\n").count - 1
         let total = 98 - moderatorTurns
         let command = "\(CLIHarness.binary.path) code --interactive --coder alice --group FG1 --blind --project \(h.project)"
-        let shell = "\(command); echo \"EXIT=$?\"; stty -a | tr ' ' '\\n' | grep -x -- '-\\{0,1\\}icanon'; sleep 120"
+        // The terminal's mode is printed before the exit status, so that a screen showing EXIT= also shows the mode.
+        let shell = "\(command); rc=$?; stty -a | tr ' ' '\\n' | grep -x -- '-\\{0,1\\}icanon'; echo \"EXIT=$rc\"; sleep 120"
         try tmux(["new-session", "-d", "-s", "first", "-x", "120", "-y", "40", shell])
 
         var s = try waitFor("▶ FG1-0002", in: "first")
@@ -124,7 +132,7 @@ final class InteractiveCodingTests: XCTestCase {
         try keys("first", "q")
         s = try waitFor("EXIT=0", in: "first")
         XCTAssertTrue(s.contains("Coded as alice: reviewed 2 of \(total) excerpts in FG1. Run the same command to resume."), s)
-        XCTAssertTrue(s.contains("\nicanon"), "the terminal is back in line mode: \(s)")
+        XCTAssertTrue(s.split(separator: "\n").contains("icanon"), "the terminal is back in line mode: \(s)")
 
         XCTAssertEqual(try h.run(["codings", "export", "--coder", "alice"]).stdout, """
             excerpt,coder,code,note,span_start,span_end
@@ -143,7 +151,7 @@ final class InteractiveCodingTests: XCTestCase {
         try keys("second", "Escape")
         try keys("second", "C-c")
         s = try waitFor("EXIT=130", in: "second")
-        XCTAssertTrue(s.contains("\nicanon"), "Ctrl-C restored the terminal: \(s)")
+        XCTAssertTrue(s.split(separator: "\n").contains("icanon"), "Ctrl-C restored the terminal: \(s)")
         XCTAssertEqual(try h.run(["codings", "export", "--coder", "alice"]).stdout.split(separator: "\n").count, 3)
     }
 }

@@ -129,14 +129,15 @@ final class ReconcileInteractiveTests: XCTestCase {
 
     func screen() throws -> String { try tmuxRun(["capture-pane", "-p", "-t", session]) }
 
-    /// Waits until the screen shows `text` (the session redraws after each key).
+    /// Waits until the screen shows `text` (the session redraws after each key) and is the same 50 ms later: tmux
+    /// may take a frame in in pieces, and a capture between two pieces holds only the top of the new frame.
     @discardableResult
     func waitFor(_ text: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
         var last = ""
         for _ in 0..<300 {  // up to 15 s, for a loaded CI machine
             last = try screen()
-            if last.contains(text) { return last }
             usleep(50_000)
+            if last.contains(text), try screen() == last { return last }
         }
         XCTFail("the screen never showed \"\(text)\":\n\(last)", file: file, line: line)
         return last
