@@ -3,7 +3,7 @@
 #   Fuzz/run.sh [seconds-per-target] [Target ...]     e.g. Fuzz/run.sh 600, Fuzz/run.sh 30 Docx REFIqdpx
 # Seeds: Fuzz/Corpus/<Target>/ (committed, read only). Inputs libFuzzer finds are kept in
 # Fuzz/.build-fuzz/corpus/<Target>/, crashes and hangs in Fuzz/.build-fuzz/findings/<Target>/.
-# Exits 1 when any target found a crash, a hang, a leak or an uncategorised error.
+# Exits 1 when any target found a crash, a hang, a leak or an uncategorised error; 130 when interrupted (Ctrl-C).
 set -uo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-60}
@@ -30,6 +30,11 @@ for t in "${targets[@]}"; do
   runs=$(grep -E '^stat::number_of_executed_units' "$log" | awk '{print $2}' | tail -n 1)
   if [ $status -eq 0 ]; then
     summary+=("$t: ${runs:-?} runs in ${seconds}s, nothing found")
+  elif [ $status -eq 72 ] && [ -z "$(ls -A "$findings")" ]; then
+    # 72 is libFuzzer's exit code when it is interrupted (Ctrl-C, SIGINT): stopped early, not a finding.
+    summary+=("$t: interrupted after ${runs:-?} runs, nothing found")
+    printf '%s\n' "${summary[@]}"
+    exit 130
   else
     failed=1
     summary+=("$t: FOUND a problem after ${runs:-?} runs (exit $status): see $log and $findings/")
