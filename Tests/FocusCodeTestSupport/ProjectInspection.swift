@@ -19,6 +19,11 @@ public enum ProjectInspection {
         try DatabaseQueue(path: path).read { db in try Int.fetchOne(db, sql: sql) ?? 0 }
     }
 
+    /// Runs SQL on the file directly, as SQLite's own shell would (rows the tool itself would refuse).
+    public static func execute(_ sql: String, in path: String) throws {
+        try DatabaseQueue(path: path).write { db in try db.execute(sql: sql) }
+    }
+
     /// The first column of a query's rows, as text.
     public static func strings(_ sql: String, in path: String) throws -> [String] {
         try DatabaseQueue(path: path).read { db in try String.fetchAll(db, sql: sql) }

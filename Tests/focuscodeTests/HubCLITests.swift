@@ -300,16 +300,37 @@ final class HubCLITests: XCTestCase {
         XCTAssertEqual(bobMemos.count, 1, "\(bobMemos)")
         XCTAssertTrue(bobMemos[0].hasSuffix("|project|-|Read FG2 with the site notes"), bobMemos[0])
         XCTAssertEqual(bobMemos, try memoRows("lead.sqlite").filter { $0.contains("|-|") }, "same uid on both sides")
-        // bob cannot push a memo as someone else, or the supervisor's memo changed.
-        XCTAssertEqual(try run(["memo", "add", "Noted", "--author", "alice", "--project", "bob.sqlite"]).status, 0)
+        // In bob's copy, a memo as someone else, or a change to the supervisor's memo, is refused at once.
+        let asAlice = try run(["memo", "add", "Noted", "--author", "alice", "--project", "bob.sqlite"])
+        XCTAssertEqual(asAlice.status, 64)
+        XCTAssertEqual(asAlice.stderr, """
+            focuscode: error: this project is bob's copy from a team hub, so a memo written here is bob's and the hub \
+            would refuse one by alice; leave out --author and FOCUSCODE_CODER, or write it in alice's own copy.
+
+            """)
+        let sharedId = try ProjectInspection.strings("SELECT id FROM memos", in: path("bob.sqlite"))[0]
+        for change in [["edit", sharedId, "Changed"], ["remove", sharedId]] {
+            let refused = try run(["memo"] + change + ["--project", "bob.sqlite"])
+            XCTAssertEqual(refused.status, 64, change.joined(separator: " "))
+            XCTAssertEqual(refused.stderr, """
+                focuscode: error: memo \(sharedId) is the project's (no author); in bob's copy from a team hub only bob's own \
+                memos can be changed, because the hub takes no other change from bob.
+
+                """)
+        }
+        XCTAssertEqual(try memoRows("bob.sqlite"), bobMemos, "nothing changed")
+        // A memo as someone else that got in by another way (SQLite's own shell, here) is still not pushed.
+        try ProjectInspection.execute("""
+            INSERT INTO memos(target_kind, author, text, created_at, updated_at)
+            VALUES ('project', 'alice', 'Noted', '2026-12-08T00:00:00Z', '2026-12-08T00:00:00Z')
+            """, in: path("bob.sqlite"))
         let notYours = try run(["hub", "push", "--project", "bob.sqlite"], env: bob)
         XCTAssertEqual(notYours.status, 65)
         XCTAssertTrue(notYours.stderr.hasPrefix("focuscode: error: 1 memo row changed here that this coder cannot push (e.g. memo "), notYours.stderr)
         XCTAssertTrue(notYours.stderr.contains(" by alice)"), notYours.stderr)
         XCTAssertEqual(try serverCount(hub.database, "kind = 'memo'"), 3, "nothing pushed")
         XCTAssertEqual(try ProjectInspection.count("memos WHERE author = 'alice'", in: path("bob.sqlite")), 1)
-        let memoId = try ProjectInspection.strings("SELECT id FROM memos WHERE author = 'alice'", in: path("bob.sqlite"))[0]
-        XCTAssertEqual(try run(["memo", "remove", memoId, "--project", "bob.sqlite"]).status, 0)
+        try ProjectInspection.execute("DELETE FROM memos WHERE author = 'alice'", in: path("bob.sqlite"))
         XCTAssertEqual(try run(["hub", "push", "--project", "bob.sqlite"], env: bob).stdout, "Nothing to push.\n")
 
         // The supervisor's pull brings nothing of alice's while she is blind; after unblinding, her memo and passages.

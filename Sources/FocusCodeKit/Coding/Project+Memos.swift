@@ -39,13 +39,20 @@ extension Project {
     public static let maximumMemoLength = 100_000
 
     /// Adds a memo. In a coder's project of a team hub, a memo without an author is that coder's (so that it stays
-    /// theirs, and blind, on the hub).
+    /// theirs, and blind, on the hub), and a memo by anyone else is refused here rather than at the next push.
     @discardableResult
     public func addMemo(_ text: String, on target: MemoTarget, author: String? = nil) throws -> MemoRecord {
         let body = try Self.checkedMemo(text)
         if let author { try Self.validateCoderName(author) }
         return try write { db in
-            let author = try author ?? String.fetchOne(db, sql: "SELECT value FROM hub_link WHERE key = 'coder'")
+            let clone = try Self.cloneCoder(db)
+            if let clone, let author, author.lowercased() != clone.lowercased() {
+                throw ProjectError.invalidMemo("""
+                    this project is \(clone)'s copy from a team hub, so a memo written here is \(clone)'s and the hub \
+                    would refuse one by \(author); leave out --author and FOCUSCODE_CODER, or write it in \(author)'s own copy
+                    """)
+            }
+            let author = author ?? clone
             let (kind, targetId) = try Self.memoTarget(db, target)
             let now = Clock.nowString()
             try db.execute(sql: """
@@ -86,6 +93,7 @@ extension Project {
         return try write { db in
             let memo = try Self.memo(db, id: id)
             try Self.checkAuthor(memo, author)
+            try Self.checkCloneOwns(db, memo)
             try db.execute(sql: "UPDATE memos SET text = ?, updated_at = ? WHERE id = ?", arguments: [body, Clock.nowString(), id])
             try AuditLog.record(db, actor: author, action: "memo.edit", objectKind: "memo", objectRef: String(id), detail: nil)
             return try Self.memo(db, id: id)
@@ -96,6 +104,7 @@ extension Project {
         try write { db in
             let memo = try Self.memo(db, id: id)
             try Self.checkAuthor(memo, author)
+            try Self.checkCloneOwns(db, memo)
             try db.execute(sql: "DELETE FROM memos WHERE id = ?", arguments: [id])
             try AuditLog.record(db, actor: author, action: "memo.remove", objectKind: "memo", objectRef: String(id), detail: nil)
         }
@@ -108,6 +117,22 @@ extension Project {
             throw ProjectError.invalidMemo("the memo has \(body.count) characters, more than \(maximumMemoLength); split it")
         }
         return body
+    }
+
+    /// The coder whose copy from a team hub this project is (nil: not a coder's copy).
+    static func cloneCoder(_ db: Database) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT value FROM hub_link WHERE key = 'coder'")
+    }
+
+    /// In a coder's copy from a team hub, only that coder's memos change: the hub refuses any other change from a
+    /// coder, and a memo pulled from the supervisor or another coder cannot be put back once changed here.
+    static func checkCloneOwns(_ db: Database, _ memo: MemoRecord) throws {
+        guard let clone = try cloneCoder(db), memo.author?.lowercased() != clone.lowercased() else { return }
+        let owner = memo.author.map { "\($0)'s" } ?? "the project's (no author)"
+        throw ProjectError.invalidMemo("""
+            memo \(memo.id) is \(owner); in \(clone)'s copy from a team hub only \(clone)'s own memos can be changed, \
+            because the hub takes no other change from \(clone)
+            """)
     }
 
     static func checkAuthor(_ memo: MemoRecord, _ author: String?) throws {

@@ -60,7 +60,7 @@ extension FocusCode {
             @OptionGroup var project: ProjectOptions
             @Argument(help: "The memo's text (quote it).") var text: String
             @OptionGroup var target: MemoTargetOptions
-            @Option(name: .long, help: ArgumentHelp("Who wrote it (default: $FOCUSCODE_CODER, else the coder of a team hub clone, else nobody).", valueName: "name")) var author: String?
+            @Option(name: .long, help: ArgumentHelp("Who wrote it (default: $FOCUSCODE_CODER, else the coder of a team hub clone, else nobody). In a clone only its coder.", valueName: "name")) var author: String?
 
             func run() throws {
                 let memo = try project.open().addMemo(text, on: try target.target(projectIfNone: true) ?? .project, author: try authorName(author))

@@ -92,14 +92,32 @@ final class MemoTests: XCTestCase {
         XCTAssertEqual(again, uids, "uids do not change on read")
     }
 
-    /// In a coder's clone of a team hub, a memo without an author is the coder's; elsewhere it has none.
+    /// In a coder's clone of a team hub, a memo without an author is the coder's; elsewhere it has none. A memo by
+    /// anyone else, or a change to a memo that is not the coder's, is refused there (the hub would refuse it at push).
     func testAMemoInACodersCloneIsTheCodersByDefault() throws {
         let dir = TempDir()
         let project = try CodingFixtures.small(in: dir)
-        try project.addMemo("Before the link", on: .project)
+        let before = try project.addMemo("Before the link", on: .project)
         try project.setHubLink(HubLink(url: "postgresql://h/study", hubId: "x", role: "study_alice", coder: "alice", cursor: 0))
-        try project.addMemo("After the link", on: .project)
-        try project.addMemo("Someone else's", on: .project, author: "bob")
-        XCTAssertEqual(try project.memos().map(\.author), [nil, "alice", "bob"])
+        let after = try project.addMemo("After the link", on: .project)
+        try project.addMemo("Hers, however spelt", on: .project, author: "Alice")
+        XCTAssertThrowsError(try project.addMemo("Someone else's", on: .project, author: "bob")) {
+            XCTAssertEqual(($0 as? ProjectError)?.errorDescription, """
+                this project is alice's copy from a team hub, so a memo written here is alice's and the hub would refuse \
+                one by bob; leave out --author and FOCUSCODE_CODER, or write it in bob's own copy.
+                """)
+        }
+        XCTAssertThrowsError(try project.editMemo(before.id, text: "Changed")) {
+            XCTAssertEqual(($0 as? ProjectError)?.errorDescription, """
+                memo \(before.id) is the project's (no author); in alice's copy from a team hub only alice's own memos \
+                can be changed, because the hub takes no other change from alice.
+                """)
+        }
+        XCTAssertThrowsError(try project.removeMemo(before.id))
+        XCTAssertEqual(try project.editMemo(after.id, text: "After the link, edited").text, "After the link, edited")
+        XCTAssertEqual(try project.memos().map(\.author), [nil, "alice", "Alice"])
+        XCTAssertEqual(try project.memos().map(\.text), ["Before the link", "After the link, edited", "Hers, however spelt"])
+        try project.removeMemo(after.id)
+        XCTAssertEqual(try project.memos().count, 2)
     }
 }
