@@ -150,12 +150,12 @@ public enum Team {
         var codings: [Coding]
         var reviews: [(ref: String, coderUid: String, coderName: String, at: String)]
         /// Memos with their target by stable key (excerpt ref, code uid, group name, pseudonym).
-        var memos: [(kind: String, target: String?, author: String?, text: String, created: String, updated: String)]
+        var memos: [(uid: String?, kind: String, target: String?, author: String?, text: String, created: String, updated: String)]
     }
 
     /// Memos with their targets by stable key, for matching across copies.
     static let memoSQL = """
-        SELECT m.target_kind, m.author, m.text, m.created_at, m.updated_at, CASE m.target_kind
+        SELECT m.uid, m.target_kind, m.author, m.text, m.created_at, m.updated_at, CASE m.target_kind
           WHEN 'group' THEN (SELECT name FROM groups WHERE id = m.target_id)
           WHEN 'participant' THEN (SELECT pseudonym FROM participants WHERE id = m.target_id)
           WHEN 'excerpt' THEN (SELECT ref FROM excerpts WHERE id = m.target_id)
@@ -186,7 +186,7 @@ public enum Team {
                 SELECT e.ref, r.uid, r.name, v.reviewed_at FROM reviews v JOIN excerpts e ON e.id = v.excerpt_id JOIN coders r ON r.id = v.coder_id
                 """).map { (ref: $0["ref"] as String, coderUid: $0["uid"] as String, coderName: $0["name"] as String, at: $0["reviewed_at"] as String) }
             let memos = try Row.fetchAll(db, sql: memoSQL).map {
-                (kind: $0["target_kind"] as String, target: $0["target"] as String?, author: $0["author"] as String?, text: $0["text"] as String,
+                (uid: $0["uid"] as String?, kind: $0["target_kind"] as String, target: $0["target"] as String?, author: $0["author"] as String?, text: $0["text"] as String,
                  created: $0["created_at"] as String, updated: $0["updated_at"] as String)
             }
             return CopyData(path: url.path, coder: info["team_copy_coder"], tree: try CodeTree.load(db), base: base,
@@ -352,7 +352,9 @@ public enum Team {
                         .execute(arguments: [excerptId, coderId, r.at])
                     result.reviewsAdded += db.changesCount
                 }
-                // Memos: a memo the project lacks (same target and text) is added; edits on both sides are both kept.
+                // Memos: a memo the project lacks (same target and text) is added, with its uid unless the project has a
+                // memo with that uid already (then it was edited on one side, and both versions are kept: the copy's
+                // gets a new uid).
                 for m in copy.memos {
                     let target: Int64?
                     switch m.kind {
@@ -369,8 +371,9 @@ public enum Team {
                     let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM memos WHERE target_kind = ? AND target_id IS ? AND text = ?",
                                                    arguments: [m.kind, target, m.text]) ?? false
                     if exists { continue }
-                    try db.execute(sql: "INSERT INTO memos(target_kind, target_id, author, text, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-                                   arguments: [m.kind, target, m.author, m.text, m.created, m.updated])
+                    let uidTaken = try m.uid.map { try Bool.fetchOne(db, sql: "SELECT 1 FROM memos WHERE uid = ?", arguments: [$0]) ?? false } ?? true
+                    try db.execute(sql: "INSERT INTO memos(uid, target_kind, target_id, author, text, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                   arguments: [uidTaken ? OrderedUID.next() : m.uid, m.kind, target, m.author, m.text, m.created, m.updated])
                     result.memosAdded += 1
                 }
                 report.copies.append(result)

@@ -38,6 +38,31 @@ final class TeamTests: XCTestCase {
         XCTAssertThrowsError(try Team.split(project, coders: ["coder_a"], into: dir.url.appendingPathComponent("copies")), "never overwrites")
     }
 
+    /// A memo new in a copy comes back with its uid; a memo edited in a copy comes back as a second memo (both texts
+    /// are kept) with a uid of its own.
+    func testMergedMemosKeepTheirUidAndAnEditIsKeptBesideTheOriginal() throws {
+        let dir = TempDir()
+        let project = try CodingFixtures.small(in: dir)
+        let original = try project.addMemo("Ask about night shifts", on: .excerpt("FG1-0002"), author: "lead")
+        let copies = try Team.split(project, coders: ["alice"], into: dir.url.appendingPathComponent("copies"))
+        let copy = try Project.open(at: copies[0].path)
+        let added = try copy.addMemo("Training again", on: .group("FG1"), author: "alice")
+        try copy.editMemo(original.id, text: "Ask about night and weekend shifts")
+        let uid = { (p: Project, id: Int64) in try p.read { try String.fetchOne($0, sql: "SELECT uid FROM memos WHERE id = ?", arguments: [id])! } }
+        let report = try Team.merge(project, copies: [URL(fileURLWithPath: copies[0].path)])
+        XCTAssertEqual(report.copies.map(\.memosAdded), [2])
+        let merged = try project.read { db in
+            try Row.fetchAll(db, sql: "SELECT uid, text FROM memos ORDER BY id").map { "\($0["text"] as String)|\($0["uid"] as String)" }
+        }
+        XCTAssertEqual(merged.count, 3)
+        XCTAssertEqual(merged[0], "Ask about night shifts|\(try uid(project, original.id))")
+        XCTAssertEqual(try uid(project, original.id), try uid(copy, original.id), "the split kept the uid")
+        XCTAssertTrue(merged.contains("Training again|\(try uid(copy, added.id))"), "\(merged)")
+        let edited = try XCTUnwrap(merged.first { $0.hasPrefix("Ask about night and weekend shifts|") })
+        XCTAssertNotEqual(edited, "Ask about night and weekend shifts|\(try uid(copy, original.id))", "the edit gets a uid of its own")
+        XCTAssertTrue(try Team.merge(project, copies: [URL(fileURLWithPath: copies[0].path)]).changedNothing)
+    }
+
     /// Property: for random codings in random copies, every coding of every copy is in the merged project exactly once,
     /// nothing the project had is lost, and merging again changes nothing.
     func testMergeKeepsEveryCodingExactlyOnce() throws {
@@ -70,6 +95,9 @@ final class TeamTests: XCTestCase {
             let report = try Team.merge(project, copies: urls)
             XCTAssertEqual(Set(try ProjectView.of(project).memos), expectedMemos, "seed \(seed)")
             XCTAssertEqual(try ProjectView.of(project).memos.count, expectedMemos.count, "seed \(seed)")
+            let memoUids = { (p: Project) in try p.read { try Set(String.fetchAll($0, sql: "SELECT uid FROM memos")) } }
+            let copyUids = try copies.reduce(into: Set<String>()) { $0.formUnion(try memoUids(Project.open(at: $1.path))) }
+            XCTAssertTrue(copyUids.isSubset(of: try memoUids(project)), "a merged memo keeps its uid, seed \(seed)")
             XCTAssertEqual(report.conflicts, [], "seed \(seed)")
             let merged = try ProjectView.of(project).codings
             XCTAssertEqual(merged.count, Set(merged).count, "no duplicates, seed \(seed)")
