@@ -21,6 +21,14 @@ enum RefiSchemas {
         ["/usr/bin/xmllint", "/usr/local/bin/xmllint", "/opt/homebrew/bin/xmllint"].first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
+    /// Fails (with xmllint's complaint) unless the XML is valid against `Project.xsd` or `Codebook.xsd`. Without
+    /// xmllint the test is skipped: the skip is thrown here, outside any assertion's autoclosure (an XCTSkip thrown
+    /// inside one is recorded as a failure).
+    static func assertValid(_ xml: Data, schema: String, _ message: String = "", file: StaticString = #filePath, line: UInt = #line) throws {
+        let complaint = try validate(xml, schema: schema)
+        XCTAssertNil(complaint, message, file: file, line: line)
+    }
+
     /// Validates XML data against `Project.xsd` or `Codebook.xsd`; returns xmllint's complaint, or nil when valid.
     static func validate(_ xml: Data, schema: String) throws -> String? {
         guard let xmllint else { throw XCTSkip("xmllint is missing (Debian: apt-get install libxml2-utils)") }

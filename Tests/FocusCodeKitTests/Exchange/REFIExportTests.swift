@@ -37,13 +37,13 @@ final class REFIExportTests: XCTestCase {
         XCTAssertEqual(summary.selections, 3)
         XCTAssertEqual(summary.codes, 3)
         let qde = try RefiSchemas.unzip(qdpx, "project.qde")
-        XCTAssertNil(try RefiSchemas.validate(qde, schema: "Project.xsd"))
+        try RefiSchemas.assertValid(qde, schema: "Project.xsd")
         let inline = dir.url.appendingPathComponent("study.qde")
         try REFIExporter.exportProject(project, to: inline)
-        XCTAssertNil(try RefiSchemas.validate(try Data(contentsOf: inline), schema: "Project.xsd"))
+        try RefiSchemas.assertValid(try Data(contentsOf: inline), schema: "Project.xsd")
         let qdc = dir.url.appendingPathComponent("codebook.qdc")
         try REFIExporter.exportCodebook(project, to: qdc)
-        XCTAssertNil(try RefiSchemas.validate(try Data(contentsOf: qdc), schema: "Codebook.xsd"))
+        try RefiSchemas.assertValid(try Data(contentsOf: qdc), schema: "Codebook.xsd")
 
         let xml = String(decoding: qde, as: UTF8.self)
         XCTAssertTrue(xml.contains("<User guid=\"") && xml.contains("name=\"ann\""))
@@ -88,7 +88,7 @@ final class REFIExportTests: XCTestCase {
         let empty = try Project.create(at: dir.path("empty.sqlite"))
         let e = dir.url.appendingPathComponent("empty.qde")
         try REFIExporter.exportProject(empty, to: e)
-        XCTAssertNil(try RefiSchemas.validate(try Data(contentsOf: e), schema: "Project.xsd"))
+        try RefiSchemas.assertValid(try Data(contentsOf: e), schema: "Project.xsd")
         XCTAssertThrowsError(try REFIExporter.exportCodebook(empty, to: dir.url.appendingPathComponent("e.qdc")))
     }
 

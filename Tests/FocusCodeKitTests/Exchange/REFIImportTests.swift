@@ -211,7 +211,7 @@ final class REFIImportTests: XCTestCase {
             _ = try importFile(refi.appendingPathComponent(name), into: project)
             let out = dir.url.appendingPathComponent("out.qdpx")
             try REFIExporter.exportProject(project, to: out)
-            XCTAssertNil(try RefiSchemas.validate(try RefiSchemas.unzip(out, "project.qde"), schema: "Project.xsd"), name)
+            try RefiSchemas.assertValid(try RefiSchemas.unzip(out, "project.qde"), schema: "Project.xsd", name)
             let copy = try Project.create(at: dir.path("copy.sqlite"))
             let report = try importFile(out, into: copy)
             XCTAssertEqual(report.problems, [], name)
