@@ -93,9 +93,9 @@ extension Project {
         return try write { db in
             let memo = try Self.memo(db, id: id)
             try Self.checkAuthor(memo, author)
-            try Self.checkCloneOwns(db, memo)
+            let clone = try Self.checkCloneOwns(db, memo)
             try db.execute(sql: "UPDATE memos SET text = ?, updated_at = ? WHERE id = ?", arguments: [body, Clock.nowString(), id])
-            try AuditLog.record(db, actor: author, action: "memo.edit", objectKind: "memo", objectRef: String(id), detail: nil)
+            try AuditLog.record(db, actor: author ?? clone, action: "memo.edit", objectKind: "memo", objectRef: String(id), detail: nil)
             return try Self.memo(db, id: id)
         }
     }
@@ -104,9 +104,9 @@ extension Project {
         try write { db in
             let memo = try Self.memo(db, id: id)
             try Self.checkAuthor(memo, author)
-            try Self.checkCloneOwns(db, memo)
+            let clone = try Self.checkCloneOwns(db, memo)
             try db.execute(sql: "DELETE FROM memos WHERE id = ?", arguments: [id])
-            try AuditLog.record(db, actor: author, action: "memo.remove", objectKind: "memo", objectRef: String(id), detail: nil)
+            try AuditLog.record(db, actor: author ?? clone, action: "memo.remove", objectKind: "memo", objectRef: String(id), detail: nil)
         }
     }
 
@@ -125,9 +125,12 @@ extension Project {
     }
 
     /// In a coder's copy from a team hub, only that coder's memos change: the hub refuses any other change from a
-    /// coder, and a memo pulled from the supervisor or another coder cannot be put back once changed here.
-    static func checkCloneOwns(_ db: Database, _ memo: MemoRecord) throws {
-        guard let clone = try cloneCoder(db), memo.author?.lowercased() != clone.lowercased() else { return }
+    /// coder, and a memo pulled from the supervisor or another coder cannot be put back once changed here. Returns
+    /// that coder (nil: not a coder's copy).
+    @discardableResult
+    static func checkCloneOwns(_ db: Database, _ memo: MemoRecord) throws -> String? {
+        guard let clone = try cloneCoder(db) else { return nil }
+        guard memo.author?.lowercased() != clone.lowercased() else { return clone }
         let owner = memo.author.map { "\($0)'s" } ?? "the project's (no author)"
         throw ProjectError.invalidMemo("""
             memo \(memo.id) is \(owner); in \(clone)'s copy from a team hub only \(clone)'s own memos can be changed, \

@@ -119,5 +119,10 @@ final class MemoTests: XCTestCase {
         XCTAssertEqual(try project.memos().map(\.text), ["Before the link", "After the link, edited", "Hers, however spelt"])
         try project.removeMemo(after.id)
         XCTAssertEqual(try project.memos().count, 2)
+        let actors = try project.read { db in
+            try Row.fetchAll(db, sql: "SELECT action, actor FROM audit_log WHERE action IN ('memo.edit', 'memo.remove') ORDER BY id")
+                .map { "\($0["action"] as String) \(($0["actor"] as String?) ?? "-")" }
+        }
+        XCTAssertEqual(actors, ["memo.edit alice", "memo.remove alice"], "in her copy, alice made the change")
     }
 }
